@@ -1,0 +1,56 @@
+# RUPA: every target sets up what it needs, idempotently, on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := app
+
+.PHONY: install translations run test test-sqlite test-postgres bench lint extract-messages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled catalogues are build output (not in git): make them from the .po files every time.
+translations: install
+	$(BIN)/pybabel compile --statistics -d translations
+
+## make run: install, migrate the SQLite database, load demo data and serve on http://$(HOST):$(PORT)
+run: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite, then again on PostgreSQL when a server answers
+test: test-sqlite
+	@if $(BIN)/python -m tests.postgres_available "$(POSTGRES_TEST_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$RUPA_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required (RUPA_REQUIRE_POSTGRES) but does not answer at $(POSTGRES_TEST_URL)"; exit 1; \
+	else \
+		echo "Skipping the PostgreSQL run: no server answers at $(POSTGRES_TEST_URL) (see README)"; \
+	fi
+
+test-sqlite: translations
+	$(BIN)/pytest
+
+test-postgres: translations
+	RUPA_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest -m "not browser"
+
+bench: install
+	@echo "no benchmarks yet"
+
+lint: install
+	$(BIN)/ruff check .
+
+# Refresh translations/messages.pot and the .po files after changing user-facing strings.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs='.* tests' .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching

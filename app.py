@@ -1,0 +1,57 @@
+"""RUPA application factory: configuration, extensions, blueprints and command-line commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import Babel, get_locale
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from config import load_config
+from database import db
+from pages import errors, i18n
+from pages.views import bp as pages_bp
+from questionnaire.cli import questionnaire_cli
+from questionnaire.content import CONTENT_DIR, ContentError, load_all
+from questionnaire.demo import demo_cli
+from questionnaire.views import bp as questionnaire_bp
+
+csrf = CSRFProtect()
+babel = Babel()
+migrate = Migrate()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+
+    try:
+        questionnaires = load_all(Path(app.config.get("CONTENT_DIR") or CONTENT_DIR))
+    except ContentError as error:
+        raise SystemExit(f"RUPA cannot start: invalid questionnaire content: {error}") from None
+    app.extensions["rupa.questionnaires"] = questionnaires
+    app.config.setdefault("QUESTIONNAIRE_VERSION", max(questionnaires))
+    if app.config["QUESTIONNAIRE_VERSION"] not in questionnaires:
+        raise SystemExit(f"RUPA cannot start: RUPA_QUESTIONNAIRE_VERSION "
+                         f"{app.config['QUESTIONNAIRE_VERSION']!r} is not one of {sorted(questionnaires)}")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=app.root_path + "/translations")
+
+    app.before_request(i18n.remember_requested_language)
+    app.context_processor(lambda: {"language_links": i18n.language_links, "get_locale": get_locale})
+    app.register_error_handler(CSRFError, errors.handle_csrf_error)
+    app.register_error_handler(HTTPException, errors.handle_http_error)
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(questionnaire_bp)
+
+    app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(demo_cli)
+    return app

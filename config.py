@@ -1,0 +1,68 @@
+"""Configuration: defaults, then ``RUPA_*`` environment variables, then the test config.
+
+Every setting can be given as an environment variable with the ``RUPA_`` prefix (for example
+``RUPA_DATABASE_URL``); values are parsed as JSON where they can be, as Flask's
+``from_prefixed_env`` does. ``DATABASE_URL`` without the prefix is honoured too, since most
+hosting platforms set that name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    # Resume links stop working after this many days without activity.
+    "RESUME_TOKEN_MAX_AGE_DAYS": 180,
+    "DEFAULT_LANGUAGE": "en",
+    "LANGUAGES": ["en", "fr"],
+    # A 4,000-character answer in every free-text field stays far below this.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    # A CSRF token lives as long as the session: a slow respondent must not lose a page of answers
+    # to an expired token.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``test_config`` (highest wins)."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(prefix="RUPA")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    database_url = (
+        app.config.get("DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'rupa.sqlite'}"
+    )
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", normalise_database_url(database_url))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def normalise_database_url(url: str) -> str:
+    """Route plain ``postgres://`` and ``postgresql://`` URLs to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the instance's secret key, creating it (readable by the owner only) on first run."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

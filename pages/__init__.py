@@ -1,0 +1,1 @@
+"""Public pages (home, about), language selection and error pages."""

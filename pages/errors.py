@@ -1,0 +1,37 @@
+"""Error pages that say what happened and what to do, in the person's language."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def _page(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def handle_csrf_error(error: CSRFError):
+    return _page(
+        400,
+        _("This form has expired"),
+        _("For your security the form could not be accepted, and nothing was changed. "
+          "Go back, reload the page and send it again."),
+    )
+
+
+def handle_http_error(error: HTTPException):
+    """Our own aborts carry a translated description; Werkzeug's defaults are replaced by ours."""
+    defaults = {
+        400: (_("Bad request"), _("The request could not be understood. Nothing was changed.")),
+        404: (_("Page not found"), _("There is nothing at this address. Check the link you followed.")),
+        405: (_("Not allowed"), _("This address cannot be used that way.")),
+        409: (_("Already submitted"), _("These answers have been submitted and can no longer be changed.")),
+        413: (_("Too much data"), _("What you sent is too large. Shorten long answers and try again.")),
+    }
+    code = error.code or 500
+    title, message = defaults.get(code, (_("Something went wrong"), _("Please try again in a moment.")))
+    if error.description and error.description != type(error).description:
+        message = error.description
+    return _page(code, title, message)

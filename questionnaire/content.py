@@ -1,0 +1,306 @@
+"""Load and validate the questionnaire content files.
+
+The instrument is data: ``content/<version>/questionnaire.yaml`` names the scales and the section
+files, one section a page. Loading checks the whole tree like a compiler and raises
+:class:`ContentError` naming the file, the path inside it and the fault, so that a broken content file
+stops the app at start-up instead of confusing a respondent later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from questionnaire import item_bank
+
+CONTENT_DIR = Path(__file__).parent / "content"
+LANGUAGES = ("en", "fr")
+ITEM_TYPES = ("scale", "choice", "multi", "text")
+
+Text = Mapping[str, str]
+Value = int | str | list[str]
+
+
+class ContentError(Exception):
+    """A fault in a content file: where it is and what is wrong."""
+
+    def __init__(self, file: Path | str, where: str, message: str):
+        self.file, self.where, self.message = str(file), where, message
+        super().__init__(f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int | str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: str
+    text: Text
+    required: bool
+    options: tuple[Option, ...] = ()
+    scale: str | None = None
+    allows_dont_know: bool = False
+    max_length: int | None = None
+    help: Text | None = None
+    topic: Text | None = None
+    exclusive: tuple[str, ...] = ()
+
+    @property
+    def option_values(self) -> tuple[int | str, ...]:
+        return tuple(option.value for option in self.options)
+
+    def value_fault(self, value: Any) -> str | None:
+        """Why ``value`` is not a valid answer to this item, or None when it is."""
+        if self.type == "text":
+            if not isinstance(value, str):
+                return "must be text"
+            if self.max_length is not None and len(value) > self.max_length:
+                return f"is longer than {self.max_length} characters"
+            return None
+        if self.type == "multi":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return "must be a list of option ids"
+            unknown = [v for v in value if v not in self.option_values]
+            if unknown:
+                return f"has unknown options {', '.join(map(repr, unknown))}"
+            if len(set(value)) != len(value):
+                return "repeats an option"
+            if any(v in self.exclusive for v in value) and len(value) > 1:
+                return f"cannot combine {', '.join(self.exclusive)} with other options"
+            return None
+        if value == item_bank.DONT_KNOW and self.allows_dont_know:
+            return None
+        # bool is an int in Python; True must not pass for 1.
+        if isinstance(value, bool) or value not in self.option_values:
+            allowed = ", ".join(map(repr, self.option_values))
+            extra = f" or {item_bank.DONT_KNOW!r}" if self.allows_dont_know else ""
+            return f"value {value!r} is outside its scale (allowed: {allowed}{extra})"
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    intro: Text | None
+    items: tuple[Item, ...]
+    file: str
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    version: str
+    sections: tuple[Section, ...]
+    dont_know: Text
+    items: Mapping[str, Item] = field(repr=False)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def section_index(self, section_id: str) -> int:
+        return next(i for i, s in enumerate(self.sections) if s.id == section_id)
+
+    def section_of(self, item_id: str) -> Section:
+        return next(s for s in self.sections if any(i.id == item_id for i in s.items))
+
+
+class _Reader:
+    """Walks one YAML file and reports faults with their path inside it."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        try:
+            self.data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ContentError(file, "", "file not found") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else ""
+            raise ContentError(file, where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        if not isinstance(self.data, dict):
+            raise ContentError(file, "", "must be a mapping at the top level")
+
+    def fail(self, where: str, message: str):
+        raise ContentError(self.file, where, message)
+
+    def get(self, mapping: Mapping, key: str, where: str, kind: type | tuple[type, ...], required=True):
+        if key not in mapping:
+            if required:
+                self.fail(where, f"missing '{key}'")
+            return None
+        value = mapping[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and bool not in _as_tuple(kind):
+            names = "/".join(k.__name__ for k in _as_tuple(kind))
+            self.fail(f"{where}.{key}" if where else key, f"must be {names}, not {type(value).__name__}")
+        return value
+
+    def text(self, mapping: Mapping, key: str, where: str, required=True) -> Text | None:
+        value = self.get(mapping, key, where, dict, required)
+        if value is None:
+            return None
+        path = f"{where}.{key}" if where else key
+        for lang in LANGUAGES:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                self.fail(path, f"missing {lang!r} translation")
+        unknown = set(value) - set(LANGUAGES)
+        if unknown:
+            self.fail(path, f"unknown language {sorted(unknown)[0]!r}")
+        return dict(value)
+
+
+def _as_tuple(kind) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def load_questionnaire(directory: Path) -> Questionnaire:
+    """Load and validate one questionnaire version from its directory."""
+    manifest = _Reader(directory / "questionnaire.yaml")
+    version = manifest.get(manifest.data, "version", "", str)
+    dont_know = manifest.text(manifest.data, "dont_know", "")
+    scales = _load_scales(manifest)
+    sections: list[Section] = []
+    items: dict[str, Item] = {}
+    seen_files: dict[str, Path] = {}
+    for index, name in enumerate(manifest.get(manifest.data, "sections", "", list)):
+        if not isinstance(name, str):
+            manifest.fail(f"sections[{index}]", "must be a file name")
+        section = _load_section(_Reader(directory / name), scales)
+        if section.id in {s.id for s in sections}:
+            manifest.fail(f"sections[{index}]", f"duplicate section id {section.id!r}")
+        for item in section.items:
+            if item.id in items:
+                raise ContentError(
+                    directory / name, f"items ({item.id})",
+                    f"duplicate item id (already in {seen_files[item.id].name})",
+                )
+            items[item.id] = item
+            seen_files[item.id] = directory / name
+        sections.append(section)
+    _check_item_bank(directory, items, seen_files)
+    return Questionnaire(version=version, sections=tuple(sections), dont_know=dont_know, items=items)
+
+
+def _load_scales(manifest: _Reader) -> dict[str, tuple[tuple[Option, ...], bool]]:
+    scales = {}
+    for scale_id, spec in manifest.get(manifest.data, "scales", "", dict).items():
+        where = f"scales.{scale_id}"
+        if scale_id not in item_bank.SCALES:
+            manifest.fail(where, f"unknown scale (known: {', '.join(item_bank.SCALES)})")
+        if not isinstance(spec, dict):
+            manifest.fail(where, "must be a mapping")
+        options = []
+        for n, point in enumerate(manifest.get(spec, "values", where, list)):
+            point_where = f"{where}.values[{n}]"
+            if not isinstance(point, dict):
+                manifest.fail(point_where, "malformed option: must be a mapping with value and label")
+            value = manifest.get(point, "value", point_where, (int, str))
+            options.append(Option(value=value, label=manifest.text(point, "label", point_where)))
+        if tuple(o.value for o in options) != item_bank.SCALES[scale_id]:
+            manifest.fail(f"{where}.values", f"must be exactly {list(item_bank.SCALES[scale_id])}")
+        scales[scale_id] = (tuple(options), bool(manifest.get(spec, "dont_know", where, bool, False)))
+    return scales
+
+
+def _load_section(reader: _Reader, scales) -> Section:
+    data = reader.data
+    section_id = reader.get(data, "id", "", str)
+    items = []
+    for n, raw in enumerate(reader.get(data, "items", "", list)):
+        where = f"items[{n}]"
+        if not isinstance(raw, dict):
+            reader.fail(where, "must be a mapping")
+        item_id = reader.get(raw, "id", where, str)
+        where = f"items[{n}] ({item_id})"
+        item_type = reader.get(raw, "type", where, str)
+        if item_type not in ITEM_TYPES:
+            reader.fail(where, f"unknown type {item_type!r} (known: {', '.join(ITEM_TYPES)})")
+        fields: dict[str, Any] = {
+            "id": item_id,
+            "type": item_type,
+            "text": reader.text(raw, "text", where),
+            "help": reader.text(raw, "help", where, required=False),
+            "topic": reader.text(raw, "topic", where, required=False),
+            "required": reader.get(raw, "required", where, bool, required=False) or False,
+        }
+        if item_type == "scale":
+            scale = reader.get(raw, "scale", where, str)
+            if scale not in scales:
+                reader.fail(where, f"unknown scale {scale!r}")
+            fields["scale"] = scale
+            fields["options"], fields["allows_dont_know"] = scales[scale]
+        elif item_type in ("choice", "multi"):
+            fields["options"] = _load_options(reader, raw, where)
+            exclusive = reader.get(raw, "exclusive", where, list, required=False) or []
+            values = {o.value for o in fields["options"]}
+            for option_id in exclusive:
+                if option_id not in values:
+                    reader.fail(f"{where}.exclusive", f"unknown option {option_id!r}")
+            fields["exclusive"] = tuple(exclusive)
+        else:
+            fields["max_length"] = reader.get(raw, "max_length", where, int, required=False) or (
+                item_bank.OPEN_TEXT_MAX
+            )
+        items.append(Item(**fields))
+    return Section(
+        id=section_id,
+        title=reader.text(data, "title", ""),
+        intro=reader.text(data, "intro", "", required=False),
+        items=tuple(items),
+        file=str(reader.file),
+    )
+
+
+def _load_options(reader: _Reader, raw: Mapping, where: str) -> tuple[Option, ...]:
+    options = []
+    for n, option in enumerate(reader.get(raw, "options", where, list)):
+        option_where = f"{where}.options[{n}]"
+        if not isinstance(option, dict):
+            reader.fail(option_where, "malformed option: must be a mapping with id and label")
+        option_id = reader.get(option, "id", option_where, str)
+        if option_id in {o.value for o in options}:
+            reader.fail(option_where, f"duplicate option id {option_id!r}")
+        options.append(Option(value=option_id, label=reader.text(option, "label", option_where)))
+    if not options:
+        reader.fail(where, "has no options")
+    return tuple(options)
+
+
+def _check_item_bank(directory: Path, items: Mapping[str, Item], files: Mapping[str, Path]) -> None:
+    """Every stable id of FRAMEWORK.md §6 is present with its type and scale or option ids."""
+    for item_id, (item_type, spec) in item_bank.required_shape().items():
+        item = items.get(item_id)
+        if item is None:
+            raise ContentError(directory, item_id, "stable item id missing from every section")
+        where = f"items ({item_id})"
+        if item.type != item_type:
+            raise ContentError(files[item_id], where, f"must be of type {item_type!r}, not {item.type!r}")
+        if item_type == "scale" and item.scale != spec:
+            raise ContentError(files[item_id], where, f"must use scale {spec!r}, not {item.scale!r}")
+        if item_type in ("choice", "multi") and set(item.option_values) != set(spec):
+            missing = sorted(set(spec) - set(item.option_values))
+            extra = sorted(set(item.option_values) - set(spec))
+            raise ContentError(
+                files[item_id], where, f"options must be the stable ids (missing {missing}, unknown {extra})"
+            )
+
+
+def load_all(content_dir: Path = CONTENT_DIR) -> dict[str, Questionnaire]:
+    """Every shipped questionnaire version, keyed by version: answers saved on an older one stay readable."""
+    versions = {}
+    for directory in sorted(p for p in content_dir.iterdir() if (p / "questionnaire.yaml").exists()):
+        questionnaire = load_questionnaire(directory)
+        if questionnaire.version != directory.name:
+            raise ContentError(directory / "questionnaire.yaml", "version",
+                               f"{questionnaire.version!r} does not match its folder {directory.name!r}")
+        versions[questionnaire.version] = questionnaire
+    if not versions:
+        raise ContentError(content_dir, "", "no questionnaire version found")
+    return versions

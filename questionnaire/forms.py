@@ -1,0 +1,119 @@
+"""WTForms classes built from the content files: one form a section, validated on every POST.
+
+The fields only validate and convert; the templates render them through a Jinja macro from the
+content (fieldset, legend, labels), which is lighter than WTForms widgets for 30+ radio groups.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from questionnaire import item_bank
+from questionnaire.content import Item, Questionnaire, Section, Value
+
+# Control characters break PDFs and PostgreSQL text columns; tabs and line breaks are kept.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return CONTROL_CHARS.sub("", value.replace("\r\n", "\n")).strip()
+
+
+class SectionForm(FlaskForm):
+    """Base of every section form; subclasses carry one field per item."""
+
+    items: tuple[Item, ...] = ()
+
+    def answers(self) -> dict[str, Value | None]:
+        """The page's answers as stored values (None = unanswered)."""
+        return {item.id: to_value(item, self[item.id].data) for item in self.items}
+
+
+def to_value(item: Item, data) -> Value | None:
+    if item.type == "multi":
+        return list(data or [])
+    if item.type == "text":
+        return data or None
+    if data in (None, ""):
+        return None
+    if data == item_bank.DONT_KNOW:
+        return item_bank.DONT_KNOW
+    for value in item.option_values:
+        if str(value) == data:
+            return value
+    return None
+
+
+def from_value(item: Item, value: Value | None):
+    """A stored value as the form field's data (the inverse of :func:`to_value`)."""
+    if value is None:
+        return [] if item.type == "multi" else None
+    if item.type in ("scale", "choice"):
+        return str(value)
+    return value
+
+
+def _exclusive_validator(item: Item):
+    def validate(form, field: Field) -> None:
+        chosen = field.data or []
+        if len(chosen) > 1 and any(option in item.exclusive for option in chosen):
+            raise ValidationError(_l("“%(option)s” cannot be combined with other answers.",
+                                     option=", ".join(item.exclusive)))
+    return validate
+
+
+INVALID_CHOICE = _l("This is not one of the answers offered. Please choose again.")
+
+
+class ItemRadioField(RadioField):
+    def pre_validate(self, form) -> None:
+        if self.data is not None and self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(INVALID_CHOICE)
+
+
+class ItemCheckboxField(SelectMultipleField):
+    def pre_validate(self, form) -> None:
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(INVALID_CHOICE)
+
+
+def _field(item: Item) -> Field:
+    values = [str(value) for value in item.option_values]
+    if item.allows_dont_know:
+        values.append(item_bank.DONT_KNOW)
+    choices = [SelectChoice(value=value, label=value) for value in values]
+    if item.type in ("scale", "choice"):
+        return ItemRadioField(item.id, choices=choices, validators=[Optional()])
+    if item.type == "multi":
+        return ItemCheckboxField(
+            item.id, choices=choices, validators=[Optional(), _exclusive_validator(item)]
+        )
+    return TextAreaField(
+        item.id,
+        validators=[Optional(), Length(max=item.max_length, message=_l(
+            "Please shorten this answer to %(max)d characters at most.", max=item.max_length))],
+        filters=[clean_text],
+    )
+
+
+_form_classes: dict[tuple[str, str], type[SectionForm]] = {}
+
+
+def section_form_class(questionnaire: Questionnaire, section_id: str) -> type[SectionForm]:
+    """The form class of one section, built once per questionnaire version."""
+    key = (questionnaire.version, section_id)
+    if key not in _form_classes:
+        section: Section = questionnaire.section(section_id)
+        attrs: dict = {"items": section.items}
+        attrs.update({item.id: _field(item) for item in section.items})
+        _form_classes[key] = type(f"SectionForm_{section_id}", (SectionForm,), attrs)
+    return _form_classes[key]

@@ -1,0 +1,106 @@
+"""The respondent journey as plain functions: start, find by token, save, check, submit.
+
+They only flush; the view that calls them commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from database import db, utcnow
+from questionnaire.content import Item, Questionnaire, Value
+from questionnaire.models import Answer, Assessment, Respondent
+
+TOKEN_BYTES = 32  # 256 bits, well above the 128 the threat model asks for
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_assessment(questionnaire: Questionnaire, lang: str) -> tuple[Respondent, str]:
+    """Create an individual assessment with its one respondent; return it with the private token."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    assessment = Assessment(questionnaire_version=questionnaire.version)
+    respondent = Respondent(
+        assessment=assessment,
+        token_hash=hash_token(token),
+        lang=lang,
+        current_section=questionnaire.sections[0].id,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return respondent, token
+
+
+def find_respondent(token: str, max_age_days: int) -> Respondent | None:
+    """The respondent behind a resume token, or None when it is unknown or has expired."""
+    if not token or len(token) > 100:
+        return None
+    respondent = db.session.execute(
+        select(Respondent).where(Respondent.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+    if respondent is None or respondent.last_active_at < utcnow() - timedelta(days=max_age_days):
+        return None
+    return respondent
+
+
+def answers_of(respondent: Respondent) -> dict[str, Value]:
+    rows = db.session.execute(select(Answer.item_id, Answer.value).where(Answer.respondent_id == respondent.id))
+    return dict(rows.all())
+
+
+def save_answers(respondent: Respondent, answers: Mapping[str, Value | None], lang: str) -> None:
+    """Store a page of answers; None (or an empty value) removes a previous answer.
+
+    An upsert, so that two saves of the same page racing each other (a double click on two
+    PostgreSQL connections) both succeed instead of one hitting the unique constraint.
+    """
+    now = utcnow()
+    kept = [{"respondent_id": respondent.id, "item_id": item_id, "value": value, "updated_at": now}
+            for item_id, value in answers.items() if value not in (None, "", [])]
+    cleared = [item_id for item_id, value in answers.items() if value in (None, "", [])]
+    if cleared:
+        db.session.execute(
+            delete(Answer).where(Answer.respondent_id == respondent.id, Answer.item_id.in_(cleared))
+        )
+    if kept:
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.engine.dialect.name]
+        statement = insert(Answer)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[Answer.respondent_id, Answer.item_id],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        ), kept)
+    respondent.lang = lang
+    respondent.last_active_at = now
+    db.session.flush()
+
+
+def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value]) -> list[Item]:
+    """Required items without an answer ("Don't know" counts as an answer), in questionnaire order."""
+    return [
+        item
+        for section in questionnaire.sections
+        for item in section.items
+        if item.required and answers.get(item.id) in (None, "", [])
+    ]
+
+
+def submit(respondent: Respondent) -> bool:
+    """Lock the response. False when it was already submitted (a second click changes nothing)."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Respondent)
+        .where(Respondent.id == respondent.id, Respondent.status == "in_progress")
+        .values(status="submitted", submitted_at=now, last_active_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(respondent)
+    return result.rowcount == 1

@@ -1,0 +1,72 @@
+"""What a respondent's journey stores: an assessment, its respondents and their answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from database import UTCDateTime, db, utcnow
+
+RESPONDENT_STATES = ("in_progress", "submitted")
+
+
+class Assessment(db.Model):
+    """One self-assessment, answered on one fixed questionnaire version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    partnership_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    respondents: Mapped[list[Respondent]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Respondent(db.Model):
+    """A person answering, known only by the hash of their private resume token."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('in_progress', 'submitted')", name="valid_status"
+        ),
+        CheckConstraint(
+            "(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    current_section: Mapped[str | None] = mapped_column(String(50))
+    lang: Mapped[str] = mapped_column(String(5), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="respondents")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="respondent", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+class Answer(db.Model):
+    """One item's answer: an integer, an option id, a list of option ids or free text (JSON)."""
+
+    __table_args__ = (UniqueConstraint("respondent_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    respondent: Mapped[Respondent] = relationship(back_populates="answers")

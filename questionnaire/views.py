@@ -1,0 +1,206 @@
+"""The respondent journey: start, one page a section, review, submit. No account needed.
+
+Every POST saves the page's answers before anything else; the respondent is known only by the
+private token in the URL, and the database keeps just its hash.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from database import db
+from pages.i18n import switch_language_to
+from questionnaire import journey
+from questionnaire.content import Questionnaire
+from questionnaire.forms import from_value, section_form_class
+from questionnaire.models import Respondent
+
+bp = Blueprint("questionnaire", __name__)
+
+REVIEW = "review"
+
+
+def questionnaires() -> dict[str, Questionnaire]:
+    return current_app.extensions["rupa.questionnaires"]
+
+
+def current_questionnaire() -> Questionnaire:
+    return questionnaires()[current_app.config["QUESTIONNAIRE_VERSION"]]
+
+
+def load_respondent(token: str) -> tuple[Respondent, Questionnaire]:
+    respondent = journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
+    if respondent is None:
+        abort(404, description=_(
+            "This resume link is unknown or has expired. Check that you copied the whole link, "
+            "or start a new self-assessment."))
+    g.respondent_lang = respondent.lang
+    return respondent, questionnaires()[respondent.assessment.questionnaire_version]
+
+
+def locked():
+    abort(409, description=_(
+        "These answers have been submitted and can no longer be changed. Nothing was saved."))
+
+
+@bp.post("/start")
+def start():
+    respondent, token = journey.start_assessment(current_questionnaire(), str(get_locale()))
+    db.session.commit()
+    return redirect(url_for(".welcome", token=token), 303)
+
+
+@bp.get("/r/<token>")
+def resume(token: str):
+    respondent, questionnaire = load_respondent(token)
+    if respondent.is_submitted:
+        return redirect(url_for(".done", token=token))
+    if respondent.current_section == REVIEW:
+        return redirect(url_for(".review", token=token))
+    section_id = respondent.current_section or questionnaire.sections[0].id
+    if questionnaire.section(section_id) is None:
+        section_id = questionnaire.sections[0].id
+    return redirect(url_for(".section", token=token, section_id=section_id))
+
+
+@bp.get("/r/<token>/welcome")
+def welcome(token: str):
+    respondent, questionnaire = load_respondent(token)
+    return render_template(
+        "questionnaire/welcome.html", token=token, questionnaire=questionnaire,
+        first_section=questionnaire.sections[0].id,
+    )
+
+
+@bp.get("/r/<token>/saved")
+def saved(token: str):
+    load_respondent(token)
+    return render_template("questionnaire/saved.html", token=token)
+
+
+@bp.route("/r/<token>/s/<section_id>", methods=["GET", "POST"])
+def section(token: str, section_id: str):
+    respondent, questionnaire = load_respondent(token)
+    section = questionnaire.section(section_id)
+    if section is None:
+        abort(404)
+    form_class = section_form_class(questionnaire, section_id)
+    index = questionnaire.section_index(section_id)
+
+    if request.method == "GET":
+        if respondent.is_submitted:
+            return redirect(url_for(".done", token=token))
+        answers = journey.answers_of(respondent)
+        form = form_class(formdata=None, data={
+            item.id: from_value(item, answers.get(item.id)) for item in section.items
+        })
+        missing = []
+        if request.args.get("check"):
+            missing = [item for item in journey.missing_required(questionnaire, answers) if item in section.items]
+        return render_section(token, questionnaire, section, form, missing)
+
+    if respondent.is_submitted:
+        locked()
+    form = form_class()
+    if not form.validate():
+        return render_section(token, questionnaire, section, form, []), 400
+    journey.save_answers(respondent, form.answers(), str(get_locale()))
+    action = request.form.get("action", "next")
+    if action == "back" and index > 0:
+        target = questionnaire.sections[index - 1].id
+    elif action in ("back", "later"):
+        target = section_id
+    elif index + 1 < len(questionnaire.sections):
+        target = questionnaire.sections[index + 1].id
+    else:
+        target = REVIEW
+    respondent.current_section = target
+    db.session.commit()
+    if action == "later":
+        return redirect(url_for(".saved", token=token), 303)
+    if target == REVIEW:
+        return redirect(url_for(".review", token=token), 303)
+    return redirect(url_for(".section", token=token, section_id=target), 303)
+
+
+def render_section(token, questionnaire, section, form, missing):
+    errors = {item_id: messages[0] for item_id, messages in form.errors.items() if item_id != "csrf_token"}
+    for item in missing:
+        errors.setdefault(item.id, _("Please answer this question, or choose “Don't know”.")
+                          if item.allows_dont_know else _("Please answer this question."))
+    index = questionnaire.section_index(section.id)
+    lang = str(get_locale())
+    error_entries = [
+        {"href": f"#f-{item.id}", "label": item.text[lang], "message": errors[item.id]}
+        for item in section.items if item.id in errors
+    ]
+    return render_template(
+        "questionnaire/section.html",
+        error_entries=error_entries,
+        token=token,
+        questionnaire=questionnaire,
+        section=section,
+        form=form,
+        errors=errors,
+        number=index + 1,
+        total=len(questionnaire.sections),
+        is_first=index == 0,
+        is_last=index + 1 == len(questionnaire.sections),
+        lang=lang,
+    )
+
+
+@bp.get("/r/<token>/review")
+def review(token: str):
+    respondent, questionnaire = load_respondent(token)
+    if respondent.is_submitted:
+        return redirect(url_for(".done", token=token))
+    return render_review(token, respondent, questionnaire, show_missing=False)
+
+
+def render_review(token, respondent, questionnaire, show_missing: bool):
+    answers = journey.answers_of(respondent)
+    missing = journey.missing_required(questionnaire, answers) if show_missing else []
+    lang = str(get_locale())
+    error_entries = [
+        {
+            "href": url_for(".section", token=token, section_id=questionnaire.section_of(item.id).id, check=1,
+                            _anchor=f"f-{item.id}"),
+            "label": item.text[lang],
+            "message": _("Not answered yet"),
+        }
+        for item in missing
+    ]
+    return render_template(
+        "questionnaire/review.html",
+        token=token,
+        questionnaire=questionnaire,
+        answers=answers,
+        missing_ids={item.id for item in missing},
+        error_entries=error_entries,
+        lang=lang,
+    )
+
+
+@bp.post("/r/<token>/submit")
+def submit(token: str):
+    respondent, questionnaire = load_respondent(token)
+    if respondent.is_submitted:
+        # A second click on Submit: the first one locked the answers, nothing more to do.
+        return redirect(url_for(".done", token=token), 303)
+    if journey.missing_required(questionnaire, journey.answers_of(respondent)):
+        switch_language_to("questionnaire.review", token=token)
+        return render_review(token, respondent, questionnaire, show_missing=True), 422
+    journey.submit(respondent)
+    db.session.commit()
+    return redirect(url_for(".done", token=token), 303)
+
+
+@bp.get("/r/<token>/done")
+def done(token: str):
+    respondent, questionnaire = load_respondent(token)
+    if not respondent.is_submitted:
+        return redirect(url_for(".resume", token=token))
+    return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire)

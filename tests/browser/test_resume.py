@@ -1,0 +1,57 @@
+"""A person answers two pages, closes the browser, reopens the resume link and finds their answers."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Start a self-assessment").click()
+    resume_link = page.get_by_label("Your private link").input_value()
+    assert resume_link.startswith(live_server + "/r/")
+    page.get_by_role("link", name="Continue to the questions").click()
+
+    # Page 1: profile
+    assert page.get_by_text("Section 1 of 6").is_visible()
+    page.get_by_role("group", name="Which kind of organisation do you speak for?").get_by_label(
+        "Rural public body (village, rural municipality)").check()
+    page.get_by_label("Name of your organisation (optional)").fill("Village of Upper Example")
+    page.get_by_role("group", name="What form does the co-operation take?").get_by_label(
+        "Informal network").check()
+    page.get_by_label("Transport", exact=True).check()
+    screenshot(page, "journey-profile-360")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Page 2: linkages (keyboard: Tab to the group, arrow keys choose, Space selects)
+    assert page.get_by_text("Section 2 of 6").is_visible()
+    strength = page.get_by_role("group", name="People and jobs: how strong are the links")
+    strength.get_by_label("Strong", exact=True).check()
+    page.get_by_role("group", name="Public services: do urban and rural partners plan").get_by_label(
+        "Don't know").check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.get_by_text("Section 3 of 6").is_visible()
+    context.close()
+
+    # A new browser session knows nothing but the link.
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(resume_link)
+    assert page.get_by_text("Section 3 of 6").is_visible()
+    page.get_by_role("button", name="Back").click()
+    assert page.get_by_text("Section 2 of 6").is_visible()
+    assert page.get_by_role("group", name="People and jobs: how strong are the links").get_by_label(
+        "Strong", exact=True).is_checked()
+    assert page.get_by_role("group", name="Public services: do urban and rural partners plan").get_by_label(
+        "Don't know").is_checked()
+    page.get_by_role("button", name="Back").click()
+    assert page.get_by_label("Rural public body (village, rural municipality)").is_checked()
+    assert page.get_by_label("Name of your organisation (optional)").input_value() == "Village of Upper Example"
+    assert page.get_by_label("Transport", exact=True).is_checked()
+    assert page.get_by_label("Informal network").is_checked()
+    screenshot(page, "journey-resumed")
+    context.close()

@@ -1,0 +1,93 @@
+"""Fixtures: an app with a fresh database per test (SQLite file, or PostgreSQL when
+RUPA_TEST_DATABASE_URL is set), its client, and factories that return callables."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from database import db
+
+POSTGRES_URL = os.environ.get("RUPA_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+    })
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+TOKEN_IN_URL = re.compile(r"/r/([A-Za-z0-9_-]+)/")
+
+
+@pytest.fixture
+def start_respondent(client) -> Callable[[], str]:
+    """Start a self-assessment through the web journey and return the private token."""
+
+    def start() -> str:
+        response = client.post("/start")
+        assert response.status_code == 303
+        return TOKEN_IN_URL.search(response.location).group(1)
+
+    return start
+
+
+@pytest.fixture
+def questionnaire(app):
+    return app.extensions["rupa.questionnaires"][app.config["QUESTIONNAIRE_VERSION"]]
+
+
+@pytest.fixture
+def complete_answers(questionnaire) -> Callable[[], dict[str, list[tuple[str, str]]]]:
+    """Form data, per section, that answers every required item with a valid value."""
+
+    def build() -> dict[str, list[tuple[str, str]]]:
+        pages = {}
+        for section in questionnaire.sections:
+            data = []
+            for item in section.items:
+                if item.type == "text":
+                    continue
+                if item.type == "multi":
+                    data.append((item.id, str(item.option_values[1])))
+                else:
+                    data.append((item.id, str(item.option_values[-1])))
+            pages[section.id] = data
+        return pages
+
+    return build

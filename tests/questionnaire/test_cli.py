@@ -1,0 +1,44 @@
+"""`flask --app app questionnaire export` prints the questionnaire other tools read."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "What gets in the way"), ("fr", "Ce qui fait obstacle")])
+def test_export_prints_every_item_in_the_chosen_language(app, lang, title):
+    result = app.test_cli_runner().invoke(args=["questionnaire", "export", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["version"] == "2026.1" and document["lang"] == lang
+    sections = {s["id"]: s for s in document["sections"]}
+    assert sections["barriers"]["title"] == title
+    items = {i["id"]: i for s in document["sections"] for i in s["items"]}
+    assert len(items) == 75
+    trust = items["enabler.trust.1"]
+    assert trust["scale"] == "agree5"
+    assert [o["value"] for o in trust["options"]] == [1, 2, 3, 4, 5, "dont_know"]
+    assert items["open.priorities"]["max_length"] == 4000
+
+
+def test_export_refuses_an_unknown_version(app):
+    result = app.test_cli_runner().invoke(args=["questionnaire", "export", "--version", "1999.1"])
+    assert result.exit_code != 0
+    assert "unknown questionnaire version '1999.1'" in result.output
+
+
+def test_demo_load_is_idempotent(app):
+    from sqlalchemy import func, select
+
+    from database import db
+    from questionnaire.models import Respondent
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    second = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output and "/r/" in first.output
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Respondent)).scalar() == 3

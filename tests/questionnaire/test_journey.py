@@ -1,0 +1,204 @@
+"""The respondent journey through the test client: save, resume, review, submit, lock."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+from werkzeug.datastructures import MultiDict
+
+from database import db, utcnow
+from questionnaire.models import Answer, Respondent
+
+
+def stored(app, token_fragment: str | None = None) -> dict[str, object]:
+    with app.app_context():
+        return dict(db.session.execute(select(Answer.item_id, Answer.value)).all())
+
+
+def answer_pages(client, token, pages):
+    for section_id, data in pages.items():
+        response = client.post(f"/r/{token}/s/{section_id}", data=MultiDict([*data, ("action", "next")]))
+        assert response.status_code == 303, response.text
+
+
+def test_start_page_explains_and_starts(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Start a self-assessment" in page.text
+    started = client.post("/start", follow_redirects=True)
+    assert "Your private link" in started.text
+    assert re.search(r'value="http://localhost/r/[A-Za-z0-9_-]{43}"', started.text)
+
+
+def test_token_is_unguessable_and_stored_only_hashed(app, start_respondent):
+    token = start_respondent()
+    assert len(token) >= 43  # 32 random bytes, base64url
+    with app.app_context():
+        respondent = db.session.execute(select(Respondent)).scalar_one()
+    assert token not in respondent.token_hash and len(respondent.token_hash) == 64
+
+
+def test_page_saves_partial_answers_and_resume_returns_to_where_they_stopped(app, client, start_respondent):
+    token = start_respondent()
+    response = client.post(f"/r/{token}/s/profile", data={
+        "respondent.group": "rural_public", "profile.delegated_functions": ["transport", "environment"],
+        "respondent.organisation": "Village of Upper Example", "action": "next"})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/r/{token}/s/linkages")
+    client.post(f"/r/{token}/s/linkages", data={"linkage.governance.strength": "3", "action": "later"})
+
+    assert stored(app) == {
+        "respondent.group": "rural_public",
+        "respondent.organisation": "Village of Upper Example",
+        "profile.delegated_functions": ["transport", "environment"],
+        "linkage.governance.strength": 3,
+    }
+    # A new browser: only the link is known.
+    other = app.test_client()
+    resumed = other.get(f"/r/{token}")
+    assert resumed.location.endswith(f"/r/{token}/s/linkages")
+    page = other.get(f"/r/{token}/s/linkages")
+    assert re.search(r'name="linkage.governance.strength" value="3" checked', page.text)
+    profile = other.get(f"/r/{token}/s/profile").text
+    assert re.search(r'value="rural_public" checked', profile)
+    assert re.search(r'value="transport" checked', profile) and re.search(r'value="environment" checked', profile)
+    assert 'value="Village of Upper Example"' in profile
+
+
+def test_progress_indicator_and_back(client, start_respondent):
+    token = start_respondent()
+    page = client.get(f"/r/{token}/s/enablers")
+    assert "Section 3 of 6" in page.text
+    back = client.post(f"/r/{token}/s/enablers", data={"enabler.trust.1": "dont_know", "action": "back"})
+    assert back.location.endswith("/s/linkages")
+
+
+def test_changing_and_clearing_an_answer(app, client, start_respondent):
+    token = start_respondent()
+    client.post(f"/r/{token}/s/barriers", data={"barrier.funding": "4", "barrier.policy": "1"})
+    client.post(f"/r/{token}/s/barriers", data={"barrier.funding": "dont_know"})
+    assert stored(app) == {"barrier.funding": "dont_know"}
+
+
+def test_required_items_only_at_submission_with_error_summary(client, start_respondent):
+    token = start_respondent()
+    assert client.post(f"/r/{token}/s/profile", data={"action": "next"}).status_code == 303
+    response = client.post(f"/r/{token}/submit")
+    assert response.status_code == 422
+    assert "There is a problem" in response.text
+    link = f'/r/{token}/s/profile?check=1#f-profile.region_type'
+    assert link in response.text
+    checked = client.get(f"/r/{token}/s/profile?check=1")
+    assert 'id="error-profile.region_type"' in checked.text
+    assert "Please answer this question" in checked.text
+    assert 'href="#f-profile.region_type"' in checked.text
+
+
+def test_review_submit_lock_and_double_submit(app, client, start_respondent, complete_answers):
+    token = start_respondent()
+    answer_pages(client, token, complete_answers())
+    review = client.get(f"/r/{token}/review")
+    assert review.status_code == 200
+    assert "Strongly agree" in review.text and "Change" in review.text
+
+    first = client.post(f"/r/{token}/submit")
+    second = client.post(f"/r/{token}/submit")
+    assert first.status_code == second.status_code == 303
+    assert client.get(first.location).status_code == 200
+    before = stored(app)
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Respondent)).scalar() == 1
+        assert db.session.execute(select(Respondent.status)).scalar() == "submitted"
+
+    locked = client.post(f"/r/{token}/s/enablers", data={"enabler.trust.1": "1"})
+    assert locked.status_code == 409
+    assert "can no longer be changed" in locked.text
+    assert stored(app) == before
+    assert client.get(f"/r/{token}/s/enablers").location.endswith("/done")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"enabler.trust.1": "9", "enabler.trust.2": "4"}, "not one of the answers offered"),
+    ({"enabler.trust.1": "4", "enabler.trust.2": "<script>"}, "not one of the answers offered"),
+])
+def test_tampered_value_is_rejected_and_changes_nothing(app, client, start_respondent, data, message):
+    token = start_respondent()
+    client.post(f"/r/{token}/s/enablers", data={"enabler.trust.2": "2"})
+    response = client.post(f"/r/{token}/s/enablers", data=data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert stored(app) == {"enabler.trust.2": 2}
+
+
+def test_overlong_text_is_rejected_with_the_text_kept_on_the_page(app, client, start_respondent):
+    token = start_respondent()
+    client.post(f"/r/{token}/s/open", data={"open.priorities": "A bus line."})
+    long_text = "village " * 600
+    response = client.post(f"/r/{token}/s/open", data={"open.priorities": long_text, "open.obstacles": "x"})
+    assert response.status_code == 400
+    assert "4000 characters" in response.text
+    assert long_text.strip() in response.text
+    assert stored(app) == {"open.priorities": "A bus line."}
+
+
+def test_text_is_stored_without_control_characters_and_escaped_on_review(app, client, start_respondent):
+    token = start_respondent()
+    client.post(f"/r/{token}/s/open", data={"open.obstacles": "<b>Roads</b>\x00\x07 & bridges"})
+    assert stored(app) == {"open.obstacles": "<b>Roads</b> & bridges"}
+    assert "&lt;b&gt;Roads&lt;/b&gt;" in client.get(f"/r/{token}/review").text
+
+
+def test_exclusive_option_gets_a_clear_message(app, client, start_respondent):
+    token = start_respondent()
+    response = client.post(f"/r/{token}/s/profile",
+                           data={"profile.delegated_functions": ["none", "transport"]})
+    assert response.status_code == 400
+    assert "cannot be combined" in response.text
+    assert stored(app) == {}
+
+
+def test_unknown_and_expired_tokens(app, client, start_respondent):
+    assert client.get("/r/not-a-real-token").status_code == 404
+    assert "unknown or has expired" in client.get("/r/not-a-real-token/s/profile").text
+    token = start_respondent()
+    with app.app_context():
+        db.session.execute(update(Respondent).values(last_active_at=utcnow() - timedelta(days=400)))
+        db.session.commit()
+    response = client.post(f"/r/{token}/s/profile", data={"respondent.group": "business"})
+    assert response.status_code == 404
+    assert stored(app) == {}
+
+
+def test_unknown_section_is_404(client, start_respondent):
+    token = start_respondent()
+    assert client.get(f"/r/{token}/s/nowhere").status_code == 404
+
+
+def test_missing_or_forged_csrf_token_is_refused(csrf_app):
+    client = csrf_app.test_client()
+    assert client.post("/start").status_code == 400
+    home = client.get("/").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
+    started = client.post("/start", data={"csrf_token": csrf})
+    assert started.status_code == 303
+    token = re.search(r"/r/([^/]+)/", started.location).group(1)
+    client.post(f"/r/{token}/s/barriers", data={"csrf_token": csrf, "barrier.funding": "2"})
+    forged = client.post(f"/r/{token}/s/barriers", data={"csrf_token": "forged", "barrier.funding": "4"})
+    assert forged.status_code == 400
+    assert "nothing was changed" in forged.text
+    assert stored(csrf_app) == {"barrier.funding": 2}
+
+
+def test_french_journey_and_language_remembered(app, client, start_respondent):
+    token = start_respondent()
+    page = client.get(f"/r/{token}/s/barriers?lang=fr")
+    assert '<html lang="fr">' in page.text
+    assert "Ce qui fait obstacle" in page.text and "Section 4 sur 6" in page.text
+    assert f'href="/r/{token}/s/barriers?lang=en"' in page.text
+    client.post(f"/r/{token}/s/barriers", data={"barrier.funding": "2"})
+    # Another browser with no language preference: the respondent's language is used.
+    fresh = app.test_client().get(f"/r/{token}/s/barriers")
+    assert '<html lang="fr">' in fresh.text
