@@ -1,0 +1,222 @@
+"""Load the scorer's data files (settings, governance models, recommendation catalogue) and check
+them whole at start-up: a broken file stops the app with the file, the rule and the fault."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from questionnaire import item_bank
+from questionnaire.content import LANGUAGES, Questionnaire
+from scoring.dimensions import DIMENSION_IDS
+from scoring.rules import RuleChecker, RuleError
+
+RULES_DIR = Path(__file__).parent / "rules"
+LEVELS = ("partnership", "local", "regional", "national")
+PRIORITIES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_group_size: int
+    gap_flag_points: float
+    contested_sd_points: float
+    contested_split_share: float
+    contested_min_respondents: int
+
+
+@dataclass(frozen=True)
+class Factor:
+    id: str
+    when: Mapping[str, Any]
+    effects: Mapping[str, int]
+    reason: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: Mapping[str, str]
+    form: Mapping[str, str]
+    strengths: Mapping[str, str]
+    risks: Mapping[str, str]
+    assessed_by: str  # "oecd" or "project": whose reading the strengths and risks are
+    base: int
+
+
+@dataclass(frozen=True)
+class RecommendationRule:
+    id: str
+    priority: str
+    when: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    title: Mapping[str, str]
+    explanation: Mapping[str, str]
+    actions: tuple[Mapping[str, str], ...]
+    level: str
+    addresses: tuple[str, ...]
+    example: Mapping[str, str] | None
+    rules: tuple[RecommendationRule, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    settings: Settings
+    models: Mapping[str, Model]
+    factors: tuple[Factor, ...]
+    recommendations: tuple[Recommendation, ...]
+
+
+class _File:
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RuleError(str(path), "-", "file not found") from None
+        except yaml.YAMLError as error:
+            raise RuleError(str(path), "-", f"not valid YAML ({error})") from None
+
+    def fail(self, rule: str, message: str):
+        raise RuleError(str(self.path), rule, message)
+
+    def get(self, mapping: Any, key: str, rule: str, kind: type | tuple, required: bool = True):
+        if not isinstance(mapping, dict):
+            self.fail(rule, "must be a mapping")
+        if key not in mapping:
+            if required:
+                self.fail(rule, f"missing '{key}'")
+            return None
+        value = mapping[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            self.fail(rule, f"'{key}' has the wrong type ({type(value).__name__})")
+        return value
+
+    def text(self, mapping: Any, key: str, rule: str, required: bool = True) -> Mapping[str, str] | None:
+        value = self.get(mapping, key, rule, dict, required)
+        if value is None:
+            return None
+        for lang in LANGUAGES:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                self.fail(rule, f"'{key}' is missing its {lang!r} text")
+        return value
+
+
+def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> RuleSet:
+    """Load and check the three rule files against the questionnaire the rules refer to."""
+    settings_file = _File(directory / "scoring.yaml")
+    s = settings_file.get(settings_file.data, "settings", "settings", dict)
+    settings = Settings(
+        min_group_size=settings_file.get(s, "min_group_size", "settings", int),
+        gap_flag_points=float(settings_file.get(s, "gap_flag_points", "settings", (int, float))),
+        contested_sd_points=float(settings_file.get(s, "contested_sd_points", "settings", (int, float))),
+        contested_split_share=float(settings_file.get(s, "contested_split_share", "settings", (int, float))),
+        contested_min_respondents=settings_file.get(s, "contested_min_respondents", "settings", int),
+    )
+    version = settings_file.get(settings_file.data, "version", "version", str)
+    models, factors = _load_governance(_File(directory / "governance.yaml"), questionnaire)
+    recommendations = _load_recommendations(_File(directory / "recommendations.yaml"), questionnaire)
+    return RuleSet(version=version, settings=settings, models=models, factors=factors,
+                   recommendations=recommendations)
+
+
+def _no_recommended_model(node: Any, file: _File, rule: str) -> None:
+    """The ranking cannot depend on its own outcome: governance rules may look at 'current' only."""
+    if isinstance(node, dict):
+        if node.get("governance") == "recommended":
+            file.fail(rule, "governance factors may use 'governance: current' only, not 'recommended'")
+        for child in node.values():
+            _no_recommended_model(child, file, rule)
+    elif isinstance(node, list):
+        for child in node:
+            _no_recommended_model(child, file, rule)
+
+
+def _load_governance(file: _File, questionnaire: Questionnaire):
+    checker = RuleChecker(questionnaire, str(file.path))
+    raw_models = file.get(file.data, "models", "models", dict)
+    if set(raw_models) != set(item_bank.MODELS):
+        file.fail("models", f"must define exactly the four models {', '.join(item_bank.MODELS)}")
+    models = {}
+    for model_id in item_bank.MODELS:
+        raw = raw_models[model_id]
+        rule = f"models.{model_id}"
+        assessed_by = file.get(raw, "assessed_by", rule, str)
+        if assessed_by not in ("oecd", "project"):
+            file.fail(rule, "'assessed_by' must be 'oecd' or 'project'")
+        models[model_id] = Model(
+            id=model_id, name=file.text(raw, "name", rule), form=file.text(raw, "form", rule),
+            strengths=file.text(raw, "strengths", rule), risks=file.text(raw, "risks", rule),
+            assessed_by=assessed_by, base=file.get(raw, "base", rule, int),
+        )
+    factors = []
+    seen = set()
+    for n, raw in enumerate(file.get(file.data, "factors", "factors", list)):
+        factor_id = file.get(raw, "id", f"factors[{n}]", str)
+        if factor_id in seen:
+            file.fail(factor_id, "duplicate rule id")
+        seen.add(factor_id)
+        file.get(raw, "why", factor_id, str)
+        when = file.get(raw, "when", factor_id, dict)
+        checker.check(when, factor_id)
+        _no_recommended_model(when, file, factor_id)
+        effects = file.get(raw, "effects", factor_id, dict)
+        for model_id, points in effects.items():
+            if model_id not in item_bank.MODELS:
+                file.fail(factor_id, f"unknown model {model_id!r} in effects")
+            if isinstance(points, bool) or not isinstance(points, int) or not -100 <= points <= 100:
+                file.fail(factor_id, f"effect on {model_id} must be a whole number of points from -100 to 100")
+        factors.append(Factor(id=factor_id, when=when, effects=effects, reason=file.text(raw, "reason", factor_id)))
+    return models, tuple(factors)
+
+
+def _load_recommendations(file: _File, questionnaire: Questionnaire) -> tuple[Recommendation, ...]:
+    checker = RuleChecker(questionnaire, str(file.path))
+    entries = []
+    ids: set[str] = set()
+    for n, raw in enumerate(file.get(file.data, "recommendations", "recommendations", list)):
+        rec_id = file.get(raw, "id", f"recommendations[{n}]", str)
+        if rec_id in ids:
+            file.fail(rec_id, "duplicate recommendation id")
+        ids.add(rec_id)
+        actions = file.get(raw, "actions", rec_id, list)
+        if not 2 <= len(actions) <= 4:
+            file.fail(rec_id, f"needs two to four actions, has {len(actions)}")
+        level = file.get(raw, "level", rec_id, str)
+        if level not in LEVELS:
+            file.fail(rec_id, f"level {level!r} is not one of {', '.join(LEVELS)}")
+        addresses = file.get(raw, "addresses", rec_id, list)
+        for dimension_id in addresses:
+            if dimension_id not in DIMENSION_IDS:
+                file.fail(rec_id, f"addresses unknown dimension {dimension_id!r}")
+        rules = []
+        for m, raw_rule in enumerate(file.get(raw, "rules", rec_id, list)):
+            rule_id = file.get(raw_rule, "id", f"{rec_id}.rules[{m}]", str)
+            if rule_id in ids:
+                file.fail(rule_id, "duplicate rule id")
+            ids.add(rule_id)
+            file.get(raw_rule, "why", rule_id, str)
+            priority = file.get(raw_rule, "priority", rule_id, str)
+            if priority not in PRIORITIES:
+                file.fail(rule_id, f"priority {priority!r} is not one of {', '.join(PRIORITIES)}")
+            when = file.get(raw_rule, "when", rule_id, dict)
+            checker.check(when, rule_id)
+            rules.append(RecommendationRule(id=rule_id, priority=priority, when=when))
+        if not rules:
+            file.fail(rec_id, "needs at least one rule")
+        entries.append(Recommendation(
+            id=rec_id, title=file.text(raw, "title", rec_id), explanation=file.text(raw, "explanation", rec_id),
+            actions=tuple(file.text({"action": a}, "action", f"{rec_id}.actions") for a in actions),
+            level=level, addresses=tuple(addresses), example=file.text(raw, "example", rec_id, required=False),
+            rules=tuple(rules),
+        ))
+    return tuple(entries)
