@@ -45,7 +45,7 @@ test-postgres: translations
 	RUPA_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest -m "not browser"
 
 bench: install
-	@echo "no benchmarks yet"
+	$(BIN)/python -m bench.score_bench
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_decimal, get_locale
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -18,6 +18,9 @@ from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
 from questionnaire.demo import demo_cli
 from questionnaire.views import bp as questionnaire_bp
+from reports.cli import score_command
+from scoring.catalogue import RULES_DIR, load_rules
+from scoring.rules import RuleError
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -38,6 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise SystemExit(f"RUPA cannot start: RUPA_QUESTIONNAIRE_VERSION "
                          f"{app.config['QUESTIONNAIRE_VERSION']!r} is not one of {sorted(questionnaires)}")
 
+    try:
+        app.extensions["rupa.rules"] = load_rules(questionnaires[app.config["QUESTIONNAIRE_VERSION"]],
+                                                  Path(app.config.get("RULES_DIR") or RULES_DIR))
+    except RuleError as error:
+        raise SystemExit(f"RUPA cannot start: invalid scoring rules: {error}") from None
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
@@ -45,7 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                    default_translation_directories=app.root_path + "/translations")
 
     app.before_request(i18n.remember_requested_language)
-    app.context_processor(lambda: {"language_links": i18n.language_links, "get_locale": get_locale})
+    app.context_processor(lambda: {
+        "language_links": i18n.language_links, "get_locale": get_locale, "format_decimal": format_decimal,
+    })
     app.register_error_handler(CSRFError, errors.handle_csrf_error)
     app.register_error_handler(HTTPException, errors.handle_http_error)
 
@@ -54,4 +65,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(score_command)
     return app

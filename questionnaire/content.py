@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,20 @@ class Item:
     topic: Text | None = None
     exclusive: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def option_values(self) -> tuple[int | str, ...]:
         return tuple(option.value for option in self.options)
 
+    @cached_property
+    def accepted_values(self) -> frozenset:
+        """Every valid answer of a scale or single-choice item, \"don't know\" included where allowed."""
+        return frozenset(self.option_values) | ({item_bank.DONT_KNOW} if self.allows_dont_know else frozenset())
+
     def value_fault(self, value: Any) -> str | None:
         """Why ``value`` is not a valid answer to this item, or None when it is."""
+        if self.type in ("scale", "choice") and not isinstance(value, bool | list | dict) \
+                and value in self.accepted_values:
+            return None  # the common case, checked first: scoring 10,000 respondents calls this 700,000 times
         if self.type == "text":
             if not isinstance(value, str):
                 return "must be text"

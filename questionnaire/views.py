@@ -16,6 +16,8 @@ from questionnaire import journey
 from questionnaire.content import Questionnaire
 from questionnaire.forms import from_value, section_form_class
 from questionnaire.models import Respondent
+from reports.context import results_context
+from reports.scoring_service import score_document, submitted_document
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -203,4 +205,8 @@ def done(token: str):
     respondent, questionnaire = load_respondent(token)
     if not respondent.is_submitted:
         return redirect(url_for(".resume", token=token))
-    return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire)
+    lang = str(get_locale())
+    document = submitted_document(respondent.assessment)
+    result = score_document(document, lang=lang)
+    return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire,
+                           results=results_context(result, current_app.extensions["rupa.rules"], lang))

@@ -113,7 +113,12 @@ def _parse_respondent(number: int, raw: Any, questionnaire: Questionnaire, fault
     if not isinstance(answers, dict):
         faults.append(f"{who}: answers: must be an object of item id to value")
         answers = {}
+    items = questionnaire.items
     for item_id, value in answers.items():
+        item = items.get(item_id)
+        if item is not None and item.type == "scale" and not isinstance(value, bool | list | dict) \
+                and value in item.accepted_values:
+            continue  # the common case, checked inline: large files hold hundreds of thousands of answers
         if item_id.startswith("profile.") or item_id in RESPONDENT_ITEMS:
             faults.append(f"{who}: {item_id}: belongs in the assessment's profile or the respondent's "
                           f"group/organisation, not in answers")

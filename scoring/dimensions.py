@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from statistics import fmean
 
 from questionnaire import item_bank
 
 PRACTICE_POINTS = {"no": 0.0, "partly": 50.0, "yes": 100.0}
+
+
+# An answer on 0–100 (100 = good) by scale; "don't know" and unanswered have no points.
+POINTS: dict[str, dict] = {
+    "agree5": {v: (v - 1) * 25.0 for v in (1, 2, 3, 4, 5)},
+    "strength5": {v: v * 25.0 for v in (0, 1, 2, 3, 4)},
+    "severity5": {v: (4 - v) * 25.0 for v in (0, 1, 2, 3, 4)},  # reversed: 100 = no obstacle
+    "practice3": PRACTICE_POINTS,
+}
 
 
 @dataclass(frozen=True)
@@ -19,15 +27,7 @@ class Dimension:
 
     def rescale(self, value) -> float | None:
         """An answer on 0–100 (100 = good), or None for "don't know" and unanswered."""
-        if value is None or value == item_bank.DONT_KNOW:
-            return None
-        if self.scale == "agree5":
-            return (value - 1) * 25.0
-        if self.scale == "strength5":
-            return value * 25.0
-        if self.scale == "severity5":
-            return (4 - value) * 25.0  # reversed: 100 = no obstacle
-        return PRACTICE_POINTS[value]
+        return POINTS[self.scale].get(value) if not isinstance(value, bool) else None
 
 
 def _dimensions() -> tuple[Dimension, ...]:
@@ -54,33 +54,44 @@ def band(score: float | None) -> str:
     return "concern"
 
 
-@dataclass(frozen=True)
-class RespondentScore:
-    """One respondent's score on one dimension; None when fewer than half the items are answered."""
-
-    score: float | None
-    answered: int
-    items: int
+ITEM_COUNTS: tuple[int, ...] = tuple(len(d.items) for d in DIMENSIONS)
 
 
-def respondent_scores(answers: Mapping[str, object]) -> dict[str, RespondentScore]:
-    scores = {}
+@dataclass(frozen=True, slots=True)
+class RespondentScores:
+    """One respondent's score on every dimension (in DIMENSIONS order); None where fewer than half
+    the items are answered, and the number of items answered."""
+
+    scores: tuple[float | None, ...]
+    answered: tuple[int, ...]
+
+    def score(self, dimension_id: str) -> float | None:
+        return self.scores[DIMENSION_IDS.index(dimension_id)]
+
+
+def respondent_scores(answers: Mapping[str, object]) -> RespondentScores:
+    scores, answered = [], []
     for dimension in DIMENSIONS:
-        values = [v for v in (dimension.rescale(answers.get(i)) for i in dimension.items) if v is not None]
+        points = POINTS[dimension.scale]
+        values = [points[v] for v in map(answers.get, dimension.items) if v in points and not isinstance(v, bool)]
         enough = 2 * len(values) >= len(dimension.items)
-        scores[dimension.id] = RespondentScore(fmean(values) if enough else None, len(values), len(dimension.items))
-    return scores
+        scores.append(sum(values) / len(values) if enough else None)
+        answered.append(len(values))
+    return RespondentScores(tuple(scores), tuple(answered))
 
 
-def equal_weight_mean(values: Iterable[tuple[str, float]]) -> float | None:
+def cluster_mean(values: Iterable[float | None], clusters: Iterable[int]) -> float | None:
     """Mean over clusters: values of one cluster (organisation) are averaged first, then clusters
-    weigh the same. With one cluster per respondent this is the plain mean."""
-    sums: dict[str, list[float]] = {}
-    for cluster, value in values:
-        sums.setdefault(cluster, []).append(value)
+    weigh the same. With one cluster per respondent this is the plain mean. None values are skipped."""
+    sums: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for value, cluster in zip(values, clusters, strict=True):
+        if value is not None:
+            sums[cluster] = sums.get(cluster, 0.0) + value
+            counts[cluster] = counts.get(cluster, 0) + 1
     if not sums:
         return None
-    return fmean(fmean(cluster_values) for cluster_values in sums.values())
+    return sum(total / counts[cluster] for cluster, total in sums.items()) / len(sums)
 
 
 def dimension_result(score: float | None, answered: int, items: int) -> dict:
@@ -88,19 +99,18 @@ def dimension_result(score: float | None, answered: int, items: int) -> dict:
     return {"score": rounded, "band": band(rounded), "answered": answered, "items": items}
 
 
-def aggregate(per_respondent: list[dict[str, RespondentScore]], clusters: list[str]) -> dict[str, dict]:
-    """Aggregate respondents' dimension scores; ``clusters`` names each respondent's organisation
+def aggregate(rows: list[RespondentScores], clusters: list[int]) -> dict[str, dict]:
+    """Aggregate respondents' dimension scores; ``clusters`` gives each respondent's organisation
     (or the respondent itself under per-respondent weighting). A respondent without a score on a
     dimension is left out of that dimension only. ``answered`` and ``items`` count item answers over
-    all respondents, so "fewer than half answered" holds for the group as for one person."""
+    all respondents, and the half-answered rule holds for the group as for one person: when most of
+    the group's answers are missing or "don't know", a few complete answers do not make a number."""
+    score_columns = list(zip(*(row.scores for row in rows), strict=True)) if rows else [()] * len(DIMENSIONS)
+    answered_columns = list(zip(*(row.answered for row in rows), strict=True)) if rows else [()] * len(DIMENSIONS)
     result = {}
-    for dimension in DIMENSIONS:
-        mean = equal_weight_mean(
-            (cluster, scores[dimension.id].score)
-            for scores, cluster in zip(per_respondent, clusters, strict=True)
-            if scores[dimension.id].score is not None
-        )
-        answered = sum(s[dimension.id].answered for s in per_respondent)
-        items = sum(s[dimension.id].items for s in per_respondent)
-        result[dimension.id] = dimension_result(mean, answered, items)
+    for dimension, items, scores, answered in zip(DIMENSIONS, ITEM_COUNTS, score_columns, answered_columns,
+                                                  strict=True):
+        total_answered, total_items = sum(answered), items * len(rows)
+        mean = cluster_mean(scores, clusters) if 2 * total_answered >= total_items else None
+        result[dimension.id] = dimension_result(mean, total_answered, total_items)
     return result

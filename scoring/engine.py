@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import combinations
-from statistics import pstdev
 from typing import Any
 
 from questionnaire import item_bank
 from scoring.assessment import Assessment, Respondent
 from scoring.catalogue import PRIORITIES, RuleSet, Settings
-from scoring.dimensions import DIMENSIONS, aggregate, band, equal_weight_mean, respondent_scores
+from scoring.dimensions import DIMENSIONS, aggregate, cluster_mean, respondent_scores
 from scoring.rules import Facts, evaluate
 
 WEIGHTINGS = ("organisation", "respondent")
@@ -30,7 +29,7 @@ def score(assessment: Assessment, rules: RuleSet, weighting: str = "organisation
     gaps = perception_gaps(groups, rules.settings)
     contested = contested_dimensions(per_respondent, rules.settings)
 
-    facts = Facts(answers=aggregate_answers(respondents, clusters), profile=assessment.profile,
+    facts = Facts(answers=AggregatedAnswers(respondents, clusters), profile=assessment.profile,
                   dimensions=dimensions, gaps=gaps,
                   governance={"current": current_model(assessment.profile)})
     ranking = governance_ranking(facts, rules, lang)
@@ -55,10 +54,12 @@ def score(assessment: Assessment, rules: RuleSet, weighting: str = "organisation
     }
 
 
-def _clusters(respondents: tuple[Respondent, ...], weighting: str) -> list[str]:
-    if weighting == "organisation":
-        return [r.cluster for r in respondents]
-    return [f"respondent:{r.number}" for r in respondents]
+def _clusters(respondents: tuple[Respondent, ...], weighting: str) -> list[int]:
+    """Each respondent's weighting cluster as a small integer: its organisation, or itself."""
+    if weighting != "organisation":
+        return list(range(len(respondents)))
+    index: dict[str, int] = {}
+    return [index.setdefault(r.cluster, len(index)) for r in respondents]
 
 
 def current_model(profile: Mapping[str, Any]) -> str | None:
@@ -71,30 +72,46 @@ def current_model(profile: Mapping[str, Any]) -> str | None:
     return f"{'explicit' if explicit == 'yes' else 'implicit'}_{'delegated' if delegated else 'non_delegated'}"
 
 
-def aggregate_answers(respondents: tuple[Respondent, ...], clusters: list[str]) -> dict[str, Any]:
-    """One value per item for rules: the weighted mean of a numeric scale, the weighted median of the
-    ordered no/partly/yes scale (the lower one on an exact tie, so a split never reads as better than
-    it is), "dont_know" when that is all anyone said."""
-    by_item: dict[str, list[tuple[str, Any]]] = {}
-    for respondent, cluster in zip(respondents, clusters, strict=True):
-        for item_id, value in respondent.answers.items():
-            by_item.setdefault(item_id, []).append((cluster, value))
-    facts: dict[str, Any] = {}
-    for item_id, answered in by_item.items():
+class AggregatedAnswers(Mapping):
+    """One value per item for rules, computed when a rule first asks: the weighted mean of a numeric
+    scale, the weighted median of the ordered no/partly/yes scale (the lower one on an exact tie, so a
+    split never reads as better than it is), "dont_know" when that is all anyone said."""
+
+    def __init__(self, respondents: tuple[Respondent, ...], clusters: list[int]):
+        self._respondents, self._clusters = respondents, clusters
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, item_id: str) -> Any:
+        if item_id not in self._cache:
+            self._cache[item_id] = self._aggregate(item_id)
+        if self._cache[item_id] is None:
+            raise KeyError(item_id)
+        return self._cache[item_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({item_id for r in self._respondents for item_id in r.answers})
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def _aggregate(self, item_id: str) -> Any:
+        answered = [(c, r.answers[item_id]) for r, c in zip(self._respondents, self._clusters, strict=True)
+                    if item_id in r.answers]
+        if not answered:
+            return None
         known = [(c, v) for c, v in answered if v != item_bank.DONT_KNOW]
         if not known:
-            facts[item_id] = item_bank.DONT_KNOW
-        elif all(isinstance(v, int) for _, v in known):
+            return item_bank.DONT_KNOW
+        if all(isinstance(v, int) for _, v in known):
             values = {v for _, v in known}
-            facts[item_id] = values.pop() if len(values) == 1 else round(equal_weight_mean(known), 2)
-        elif all(isinstance(v, str) for _, v in known) and item_id.startswith(("practice.", "linkage.")):
-            facts[item_id] = _weighted_median(known)
-        else:
-            facts[item_id] = known[0][1]
-    return facts
+            return values.pop() if len(values) == 1 else round(cluster_mean(
+                (v for _, v in known), (c for c, _ in known)), 2)
+        if all(v in item_bank.SCALES["practice3"] for _, v in known):
+            return _weighted_median(known)
+        return known[0][1]
 
 
-def _weighted_median(answered: list[tuple[str, str]]) -> str:
+def _weighted_median(answered: list[tuple[int, str]]) -> str:
     members = Counter(cluster for cluster, _ in answered)
     weights: Counter[str] = Counter()
     for cluster, value in answered:
@@ -151,20 +168,28 @@ def contested_dimensions(per_respondent, settings: Settings) -> list[str]:
     """Dimensions where respondents disagree widely: a spread of a full scale step or more, or a split
     between strength and concern (the measure is explained in rules/scoring.yaml)."""
     contested = []
-    for dimension in DIMENSIONS:
-        scores = [s[dimension.id].score for s in per_respondent if s[dimension.id].score is not None]
-        if len(scores) < settings.contested_min_respondents:
+    columns = list(zip(*(row.scores for row in per_respondent), strict=True))
+    for dimension, column in zip(DIMENSIONS, columns, strict=True):
+        scores = [s for s in column if s is not None]
+        n = len(scores)
+        if n < settings.contested_min_respondents:
             continue
-        bands = Counter(band(s) for s in scores)
-        split = min(bands["strength"], bands["concern"]) / len(scores) >= settings.contested_split_share
-        if pstdev(scores) >= settings.contested_sd_points or split:
+        mean = sum(scores) / n
+        spread = (sum((s - mean) ** 2 for s in scores) / n) ** 0.5  # population standard deviation
+        strengths = sum(1 for s in scores if s >= 75)
+        concerns = sum(1 for s in scores if s < 50)
+        split = min(strengths, concerns) / n >= settings.contested_split_share
+        if spread >= settings.contested_sd_points - 1e-9 or split:
             contested.append(dimension.id)
     return contested
 
 
 def governance_ranking(facts: Facts, rules: RuleSet, lang: str) -> list[dict]:
+    """All four models with their fit and the reasons behind it, best first. Each reason is also
+    given as data under ``factors``: the rule that held, its points and the evidence."""
     fits = {model_id: model.base for model_id, model in rules.models.items()}
     reasons: dict[str, list[str]] = {model_id: [] for model_id in rules.models}
+    factors: dict[str, list[dict]] = {model_id: [] for model_id in rules.models}
     for factor in rules.factors:
         trace = evaluate(factor.when, facts)
         if not trace.held:
@@ -173,11 +198,11 @@ def governance_ranking(facts: Facts, rules: RuleSet, lang: str) -> list[dict]:
             if points == 0:
                 continue
             fits[model_id] += points
-            reasons[model_id].append(
-                f"{points:+d}: {factor.reason[lang]} ({'; '.join(trace.evidence)})" if trace.evidence
-                else f"{points:+d}: {factor.reason[lang]}"
-            )
-    ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m]} for m in item_bank.MODELS]
+            because = f" ({'; '.join(trace.evidence)})" if trace.evidence else ""
+            reasons[model_id].append(f"{points:+d}: {factor.reason[lang]}{because}")
+            factors[model_id].append({"rule": factor.id, "points": points, "evidence": list(trace.evidence)})
+    ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m], "factors": factors[m]}
+               for m in item_bank.MODELS]
     ranking.sort(key=lambda entry: -entry["fit"])  # stable: ties keep the framework's order
     return ranking
 

@@ -206,7 +206,7 @@ def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[str, ...]:
     for key in ("all", "any"):
         if key in node:
             return _joined(_describe(child, facts) for child in node[key])
-        
+
     if "not" in node:
         return _describe(node["not"], facts)
     subject = next(k for k in SUBJECTS if k in node)

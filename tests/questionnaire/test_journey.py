@@ -202,3 +202,21 @@ def test_french_journey_and_language_remembered(app, client, start_respondent):
     # Another browser with no language preference: the respondent's language is used.
     fresh = app.test_client().get(f"/r/{token}/s/barriers")
     assert '<html lang="fr">' in fresh.text
+
+
+def test_results_page_after_submission(client, start_respondent, complete_answers):
+    token = start_respondent()
+    answer_pages(client, token, complete_answers())
+    done = client.post(f"/r/{token}/submit", follow_redirects=True)
+    assert done.status_code == 200
+    page = done.text
+    assert "Your results" in page
+    # profile: explicit = no, one delegated function -> implicit co-operation with delegated functions
+    assert "Today, partners co-operate as: Implicit co-operation with delegated functions." in page
+    # every obstacle answered "severe" (4) -> 0 points -> concern, with its recommendation and reason
+    assert "Remove legal obstacles to inter-municipal co-operation" in page
+    assert "barrier.regulatory scored 0.0 (concern)" in page
+    assert "Because:" in page
+    french = client.get(f"/r/{token}/done?lang=fr").text
+    assert "Vos résultats" in french
+    assert "Lever les obstacles juridiques à la coopération intercommunale" in french

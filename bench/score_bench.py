@@ -1,0 +1,89 @@
+"""Benchmark: scoring 100, 1,000 and 10,000 generated respondents.
+
+Each figure stands beside a floor measured in the same process on the same data: one pass that reads
+every answer of every respondent (the least any scorer must do). Prints a table and writes JSON under
+bench/results/. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from questionnaire import item_bank
+from questionnaire.content import load_all
+from scoring import load_rules, parse_assessment, score
+
+RESULTS = Path(__file__).parent / "results"
+SIZES = (100, 1_000, 10_000)
+
+
+def generate(n: int, rng: random.Random) -> dict:
+    questionnaire = load_all()["2026.1"]
+    scaled = [item for item in questionnaire.items.values() if item.type == "scale"]
+    respondents = []
+    for i in range(n):
+        answers = {}
+        for item in scaled:
+            values = [*item.option_values, item_bank.DONT_KNOW]
+            answers[item.id] = rng.choice(values)
+        respondents.append({"group": rng.choice(item_bank.GROUPS), "organisation": f"Org {i % (n // 3 + 1)}",
+                            "answers": answers})
+    return {"questionnaire": "2026.1", "profile": {"profile.explicit": "yes",
+                                                   "profile.delegated_functions": ["transport"]},
+            "respondents": respondents}
+
+
+def floor(document: dict) -> int:
+    touched = 0
+    for respondent in document["respondents"]:
+        for value in respondent["answers"].values():
+            touched += value is not None
+    return touched
+
+
+def best_of(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    questionnaires = load_all()
+    rules = load_rules(questionnaires["2026.1"])
+    rng = random.Random(2026)
+    rows = []
+    for n in SIZES:
+        document = generate(n, rng)
+        repeat = 5 if n < 10_000 else 3
+        floor_s = best_of(lambda document=document: floor(document), repeat)
+        score_s = best_of(lambda document=document: score(parse_assessment(document, questionnaires, "2026.1"),
+                                                          rules), repeat)
+        rows.append({"respondents": n, "score_seconds": round(score_s, 4), "floor_seconds": round(floor_s, 5),
+                     "ratio_to_floor": round(score_s / floor_s, 1)})
+    for previous, row in zip(rows, rows[1:], strict=False):
+        row["growth_vs_previous"] = round(row["score_seconds"] / previous["score_seconds"], 2)
+
+    print(f"{'respondents':>12} {'score s':>9} {'floor s':>9} {'x floor':>8} {'growth':>7}")
+    for row in rows:
+        print(f"{row['respondents']:>12,} {row['score_seconds']:>9.4f} {row['floor_seconds']:>9.5f} "
+              f"{row['ratio_to_floor']:>8.1f} {row.get('growth_vs_previous', ''):>7}")
+    target = rows[-1]["score_seconds"] < 1.0
+    print(f"10,000 respondents scored in {rows[-1]['score_seconds']:.3f} s "
+          f"({'meets' if target else 'MISSES'} the target of well under 1 s)")
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"score-{stamp}.json").write_text(json.dumps({
+        "benchmark": "score", "at": stamp, "python": platform.python_version(), "rows": rows,
+        "target_10000_under_1s": target}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Plain data for results pages and reports: the assessment document built from stored answers,
+and the scorer's result with names attached."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from questionnaire.models import Assessment, Respondent
+from reports import labels
+from scoring.catalogue import RuleSet
+
+PROFILE_PREFIX = "profile."
+
+
+def assessment_document(assessment: Assessment, respondents: Iterable[tuple[Respondent, Mapping[str, Any]]]) -> dict:
+    """The FRAMEWORK.md §8 document of stored answers. The profile comes from the first respondent who
+    answered profile items (in an individual assessment, the respondent)."""
+    profile: dict[str, Any] = {}
+    people = []
+    for respondent, answers in respondents:
+        if not profile:
+            profile = {k: v for k, v in answers.items() if k.startswith(PROFILE_PREFIX)}
+        person = {
+            "group": answers.get("respondent.group", "other"),
+            "lang": respondent.lang,
+            "answers": {k: v for k, v in answers.items()
+                        if not k.startswith(PROFILE_PREFIX) and not k.startswith("respondent.")},
+        }
+        if answers.get("respondent.organisation"):
+            person["organisation"] = answers["respondent.organisation"]
+        people.append(person)
+    document = {"questionnaire": assessment.questionnaire_version, "profile": profile, "respondents": people}
+    if assessment.partnership_name:
+        document["partnership"] = assessment.partnership_name
+    return document
+
+
+def dimension_sections(dimensions: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+    """The result's dimensions grouped as the report shows them, with names and bands in words."""
+    sections = []
+    for prefix, title in labels.SECTIONS:
+        rows = [
+            {"id": dimension_id, "name": labels.DIMENSIONS[dimension_id], "score": result["score"],
+             "band": result["band"], "band_name": labels.BANDS[result["band"]],
+             "answered": result["answered"], "items": result["items"]}
+            for dimension_id, result in dimensions.items() if dimension_id.startswith(prefix)
+        ]
+        sections.append({"title": title, "rows": rows})
+    return sections
+
+
+def _model(rules: RuleSet, model_id: str | None, lang: str) -> dict | None:
+    if model_id is None:
+        return None
+    model = rules.models[model_id]
+    return {"id": model_id, "name": model.name[lang], "form": model.form[lang],
+            "strengths": model.strengths[lang], "risks": model.risks[lang], "assessed_by": model.assessed_by}
+
+
+def results_context(result: Mapping[str, Any], rules: RuleSet, lang: str) -> dict:
+    """Everything a results page shows, as plain data."""
+    governance = result["governance"]
+    return {
+        "sections": dimension_sections(result["dimensions"]),
+        "current": _model(rules, governance["current"], lang),
+        "recommended": _model(rules, governance["recommended"], lang),
+        "ranking": [
+            {**_model(rules, entry["model"], lang), "fit": entry["fit"], "reasons": entry["reasons"]}
+            for entry in governance["ranking"]
+        ],
+        "recommendations": [
+            {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
+             "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]]}
+            for rec in result["recommendations"]
+        ],
+        "respondents": result["respondents"],
+    }

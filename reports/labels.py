@@ -1,0 +1,67 @@
+"""Human names for the scorer's ids, translatable through the gettext catalogue."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+DIMENSIONS = {
+    "enabler.awareness": _l("Awareness of interdependence"),
+    "enabler.shared_vision": _l("Shared vision and strategy"),
+    "enabler.leadership": _l("Leadership"),
+    "enabler.trust": _l("Trust and dialogue"),
+    "enabler.inclusiveness": _l("Inclusiveness"),
+    "enabler.benefit_sharing": _l("Sharing costs and benefits"),
+    "enabler.evidence": _l("Evidence and measurement"),
+    "enabler.capacity": _l("Capacity and skills"),
+    "enabler.resources": _l("Stable resources"),
+    "enabler.upper_level_support": _l("Support from higher levels of government"),
+    "enabler.organisation_fit": _l("Organisation fit"),
+    "barrier.administrative": _l("Boundaries that do not fit the functional area"),
+    "barrier.information": _l("Information gap"),
+    "barrier.policy": _l("Sector silos"),
+    "barrier.capacity": _l("Too few staff or skills"),
+    "barrier.funding": _l("Unstable funding"),
+    "barrier.objective": _l("Diverging goals and short-termism"),
+    "barrier.accountability": _l("Unclear responsibilities"),
+    "barrier.regulatory": _l("Legal and regulatory obstacles"),
+    "barrier.power_asymmetry": _l("Urban dominance over rural partners"),
+    "linkage.demography_labour": _l("People and jobs"),
+    "linkage.economy_innovation": _l("Business and innovation"),
+    "linkage.public_services": _l("Public services"),
+    "linkage.environment_amenities": _l("Environment and amenities"),
+    "linkage.governance": _l("Links between levels of government"),
+    "practices": _l("Governance practices"),
+}
+
+BANDS = {
+    "strength": _l("Strength"),
+    "developing": _l("Developing"),
+    "concern": _l("Concern"),
+    "insufficient_data": _l("Insufficient data"),
+}
+
+PRIORITIES = {"high": _l("High priority"), "medium": _l("Medium priority"), "low": _l("Low priority")}
+
+LEVELS = {
+    "partnership": _l("For the partnership"),
+    "local": _l("For local government"),
+    "regional": _l("For regional government"),
+    "national": _l("For national government"),
+}
+
+GROUPS = {
+    "urban_public": _l("Urban public bodies"),
+    "rural_public": _l("Rural public bodies"),
+    "regional_national": _l("Regional and national government"),
+    "business": _l("Business"),
+    "civil_society": _l("Civil society"),
+    "research": _l("Research and education"),
+    "other": _l("Other"),
+}
+
+SECTIONS = (
+    ("enabler.", _l("What helps co-operation")),
+    ("barrier.", _l("Obstacles (100 = no obstacle)")),
+    ("linkage.", _l("Strength of rural-urban links")),
+    ("practices", _l("Governance practices")),
+)
