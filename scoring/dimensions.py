@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from math import fsum
 
 from questionnaire import item_bank
 
@@ -75,7 +76,7 @@ def respondent_scores(answers: Mapping[str, object]) -> RespondentScores:
         points = POINTS[dimension.scale]
         values = [points[v] for v in map(answers.get, dimension.items) if v in points and not isinstance(v, bool)]
         enough = 2 * len(values) >= len(dimension.items)
-        scores.append(sum(values) / len(values) if enough else None)
+        scores.append(fsum(values) / len(values) if enough else None)
         answered.append(len(values))
     return RespondentScores(tuple(scores), tuple(answered))
 
@@ -83,15 +84,14 @@ def respondent_scores(answers: Mapping[str, object]) -> RespondentScores:
 def cluster_mean(values: Iterable[float | None], clusters: Iterable[int]) -> float | None:
     """Mean over clusters: values of one cluster (organisation) are averaged first, then clusters
     weigh the same. With one cluster per respondent this is the plain mean. None values are skipped."""
-    sums: dict[int, float] = {}
-    counts: dict[int, int] = {}
+    sums: dict[int, list[float]] = {}
     for value, cluster in zip(values, clusters, strict=True):
         if value is not None:
-            sums[cluster] = sums.get(cluster, 0.0) + value
-            counts[cluster] = counts.get(cluster, 0) + 1
+            sums.setdefault(cluster, []).append(value)
     if not sums:
         return None
-    return sum(total / counts[cluster] for cluster, total in sums.items()) / len(sums)
+    # fsum is exactly rounded, so the result does not depend on the order of respondents.
+    return fsum(fsum(values) / len(values) for values in sums.values()) / len(sums)
 
 
 def dimension_result(score: float | None, answered: int, items: int) -> dict:

@@ -1,0 +1,68 @@
+"""The whole respondent journey in a real browser with JavaScript off, in French, to the results."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def overflowing(page) -> list[str]:
+    """The elements that stick out to the right of the viewport, to say what broke the layout."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 80))""")
+
+
+def answer_visible_page(page) -> None:
+    """Tick the first option of every question on the page (keyboard-free, like a hurried user)."""
+    for fieldset in page.locator("fieldset.item").all():
+        fieldset.locator("input").first.check()
+
+
+def test_journey_without_javascript_in_french(browser, live_server, screenshot):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("button", name="Commencer une auto-évaluation").click()
+    page.get_by_role("link", name="Passer aux questions").click()
+    for number in range(1, 7):
+        assert page.get_by_text(f"Section {number} sur 6").is_visible()
+        answer_visible_page(page)
+        # No horizontal scrolling at 360 px.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
+        page.get_by_role("button", name="Enregistrer et continuer" if number < 6 else "Enregistrer et vérifier").click()
+    assert page.get_by_role("heading", name="Vérifiez vos réponses").is_visible()
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    assert page.get_by_role("heading", name="Vos résultats").is_visible()
+    assert page.get_by_role("heading", name="Recommandations").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
+    screenshot(page, "results-fr-nojs-360")
+    # A second submission (the back button and Submit again) changes nothing and shows the results.
+    page.go_back()
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    assert page.get_by_role("heading", name="Vos résultats").is_visible()
+    context.close()
+
+
+def test_error_summary_after_incomplete_submission(browser, live_server, screenshot):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Start a self-assessment").click()
+    page.get_by_role("link", name="Continue to the questions").click()
+    page.get_by_role("button", name="Save and finish later").click()
+    page.get_by_role("link", name="Carry on now").click()
+    for _ in range(6):
+        page.get_by_role("button", name="Save and continue").or_(
+            page.get_by_role("button", name="Save and review")).click()
+    page.get_by_role("button", name="Submit my answers").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    # With JavaScript on, the error summary takes the focus so screen readers announce it.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.get_by_role("link", name="Which kind of organisation do you speak for?: Not answered yet").click()
+    assert page.get_by_text("Please answer this question.").first.is_visible()
+    screenshot(page, "error-summary")
+    context.close()
