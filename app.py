@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import Babel, format_decimal, get_locale
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
 from config import load_config
@@ -59,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     })
     app.register_error_handler(CSRFError, errors.handle_csrf_error)
     app.register_error_handler(HTTPException, errors.handle_http_error)
+    app.register_error_handler(OperationalError, errors.handle_database_error)
+    app.register_error_handler(ProgrammingError, errors.handle_database_error)
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(questionnaire_bp)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from database import db
 
 
 def _page(status: int, title: str, message: str):
@@ -35,3 +37,16 @@ def handle_http_error(error: HTTPException):
     if error.description and error.description != type(error).description:
         message = error.description
     return _page(code, title, message)
+
+
+def handle_database_error(error: Exception):
+    """A missing or unreachable database (or one not yet migrated) is not the visitor's fault."""
+    current_app.logger.error("database error: %s", error)
+    db.session.rollback()
+    return _page(
+        503,
+        _("The service is not ready"),
+        _("RUPA cannot reach its database, so nothing could be saved or shown. Please try again in a few "
+          "minutes. If you run this installation, check the database settings and run the migrations "
+          "(flask --app app db upgrade)."),
+    )

@@ -93,3 +93,14 @@ def test_concurrent_writers_never_see_database_is_locked(app, start_respondent):
         assert db.session.execute(select(func.count()).select_from(Respondent)).scalar() == 4
         # Each respondent holds exactly its two items: nothing duplicated, nothing lost.
         assert db.session.execute(select(func.count()).select_from(Answer)).scalar() == 4 * 2
+
+
+def test_missing_database_gets_a_clear_message(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/never-migrated.sqlite"})
+    client = app.test_client()
+    response = client.post("/start")
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.text
+    assert client.get("/r/some-token").status_code == 503
+    assert client.get("/").status_code == 200

@@ -220,3 +220,18 @@ def test_results_page_after_submission(client, start_respondent, complete_answer
     french = client.get(f"/r/{token}/done?lang=fr").text
     assert "Vos résultats" in french
     assert "Lever les obstacles juridiques à la coopération intercommunale" in french
+
+
+def test_largest_questionnaire_page_with_its_assets_stays_under_60_kb(client, start_respondent, questionnaire):
+    token = start_respondent()
+    largest = max(questionnaire.sections, key=lambda s: len(s.items))
+    page = client.get(f"/r/{token}/s/{largest.id}")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    total = len(page.data)
+    for asset in assets:
+        response = client.get(asset)
+        total += len(response.data)
+        response.close()
+    assert total < 60 * 1024, f"{largest.id} page weighs {total} bytes with its assets"
+    assert "http://" not in page.text.replace("http://localhost", "") and "https://" not in page.text
