@@ -19,7 +19,8 @@ from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
 from questionnaire.demo import demo_cli
 from questionnaire.views import bp as questionnaire_bp
-from reports.cli import score_command
+from reports.cli import report_command, score_command
+from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
 
@@ -65,8 +66,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(questionnaire_bp)
+    app.register_blueprint(reports_bp)
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(score_command)
+    app.cli.add_command(report_command)
     return app

@@ -17,7 +17,7 @@ from questionnaire.content import Questionnaire
 from questionnaire.forms import from_value, section_form_class
 from questionnaire.models import Respondent
 from reports.context import results_context
-from reports.scoring_service import score_document, submitted_document
+from reports.service import score_document, submitted_document
 
 bp = Blueprint("questionnaire", __name__)
 

@@ -1,14 +1,18 @@
-"""``flask --app app score FILE``: score an assessment file and print the result JSON."""
+"""``flask --app app score FILE`` and ``report FILE``: score an assessment file, or render its report."""
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from reports.pdf import PAPER_SIZES
+from reports.service import report_pdf, report_print_html, score_document
 from scoring import AssessmentError, parse_assessment, score
 from scoring.engine import WEIGHTINGS
 
@@ -36,3 +40,33 @@ def score_command(file, weighting: str, lang: str) -> None:
         sys.exit(1)
     result = score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@click.command("report")
+@click.argument("file", type=click.File("rb"))
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the PDF.")
+@click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Also write the report's HTML here.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True)
+@click.option("--weighting", type=click.Choice(WEIGHTINGS), default="organisation", show_default=True)
+@with_appcontext
+def report_command(file, output: str, html_output: str | None, lang: str, paper: str, weighting: str) -> None:
+    """Render the recommendations report of an assessment file ('-' reads standard input) as a PDF."""
+    try:
+        document = json.loads(file.read())
+        result = score_document(document, weighting=weighting, lang=lang)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        click.echo("error: not valid JSON", err=True)
+        sys.exit(1)
+    except AssessmentError as error:
+        for fault in error.faults:
+            click.echo(f"error: {fault}", err=True)
+        click.echo(f"{len(error.faults)} fault(s): no report was written.", err=True)
+        sys.exit(1)
+    today = datetime.now(UTC).date()
+    if html_output:
+        Path(html_output).write_text(report_print_html(document, result, lang, paper, today), encoding="utf-8")
+    Path(output).write_bytes(report_pdf(document, weighting, lang, paper, today))
+    click.echo(f"wrote {output}" + (f" and {html_output}" if html_output else ""))

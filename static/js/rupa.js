@@ -18,6 +18,11 @@
     input.insertAdjacentElement("afterend", button);
   });
 
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // A second click on a once-only button would only repeat the request; the server ignores it anyway.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

@@ -1,0 +1,78 @@
+"""SVG charts (pygal) that look the same in the browser and in WeasyPrint's PDF.
+
+Each chart is drawn from plain rows and returned as markup; the same numbers are always printed in a
+table next to it, and the figure carries a text alternative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+BAND_COLOURS = {"strength": "#0b5d3b", "developing": "#8a6100", "concern": "#a1160d"}
+GROUP_COLOURS = ("#0b5d3b", "#2f4f8f", "#8a6100", "#a1160d", "#5b3a8c", "#3d6b73", "#555555")
+
+STYLE = Style(
+    font_family="'Noto Sans', 'DejaVu Sans', sans-serif",
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1b1f24",
+    foreground_strong="#1b1f24",
+    foreground_subtle="#6b7280",
+    opacity="1",
+    opacity_hover="1",
+    colors=GROUP_COLOURS,
+    label_font_size=13,
+    major_label_font_size=13,
+    value_font_size=12,
+    legend_font_size=13,
+    title_font_size=15,
+)
+
+
+def _config(rows: int, legend: bool = False) -> dict:
+    return {
+        "style": STYLE,
+        "js": [],  # no script: nothing is fetched, nothing runs
+        "disable_xml_declaration": True,
+        "explicit_size": False,
+        "width": 760,
+        "height": max(160, 44 * rows + 70),
+        "range": (0, 100),
+        "xrange": (0, 100),
+        "show_legend": legend,
+        "legend_at_bottom": True,
+        "print_values": True,
+        "print_values_position": "top",
+        "truncate_label": -1,
+        "margin": 6,
+        "spacing": 6,
+        "show_y_guides": False,
+        "show_x_guides": False,
+        "value_formatter": lambda value: f"{value:.1f}".removesuffix(".0"),
+    }
+
+
+def band_bars(rows: Sequence[tuple[str, float | None, str]], no_data: str) -> Markup:
+    """Horizontal bars 0–100, one per (label, score, band), coloured by band; top row first."""
+    chart = pygal.HorizontalBar(no_data_text=no_data, **_config(len(rows)))
+    ordered = list(reversed(rows))  # pygal draws the first value at the bottom
+    chart.x_labels = [label for label, _, _ in ordered]
+    chart.add("", [
+        {"value": score, "color": BAND_COLOURS.get(band, "#6b7280")} if score is not None else None
+        for _, score, band in ordered
+    ])
+    return Markup(chart.render(is_unicode=True))
+
+
+def gap_bars(labels: Sequence[str], series: dict[str, Sequence[float | None]], no_data: str) -> Markup:
+    """Grouped horizontal bars: one series per stakeholder group, one row per dimension."""
+    chart = pygal.HorizontalBar(no_data_text=no_data, **{**_config(len(labels) * max(1, len(series)) // 2 + 1,
+                                                                   legend=True)})
+    chart.x_labels = list(reversed(labels))
+    for name, values in series.items():
+        chart.add(name, list(reversed(values)))
+    return Markup(chart.render(is_unicode=True))

@@ -1,0 +1,72 @@
+"""PDF rendering through WeasyPrint, with a URL fetcher that can only read the app's own static files,
+and a cache keyed by content so that an unchanged report is rendered once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from pathlib import Path
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+LOGGER = logging.getLogger(__name__)
+# The report's base URL. Nothing is served from it: the fetcher maps it onto the static folder.
+INTERNAL_ORIGIN = "https://rupa.internal/"
+STATIC_PREFIX = INTERNAL_ORIGIN + "static/"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves ``https://rupa.internal/static/...`` from the static folder and refuses everything else:
+    no ``file:``, no network, no ``data:``; user content can neither read files nor forge requests."""
+
+    def __init__(self, static_folder: Path):
+        super().__init__(allowed_protocols=["https"], allow_redirects=False, timeout=1)
+        self.static_folder = static_folder.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith(STATIC_PREFIX):
+            relative = url[len(STATIC_PREFIX):].split("?")[0].split("#")[0]
+            path = (self.static_folder / relative).resolve()
+            if path.is_relative_to(self.static_folder) and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        self.refused.append(url[:200])
+        LOGGER.warning("PDF renderer refused to fetch %s", url[:200])
+        raise ValueError(f"refused: {url[:200]}")
+
+
+def render_pdf(html: str, static_folder: Path) -> tuple[bytes, list[str]]:
+    """The PDF of a report's HTML, and the URLs the renderer refused to fetch."""
+    fetcher = StaticOnlyFetcher(static_folder)
+    document = weasyprint.HTML(string=html, base_url=INTERNAL_ORIGIN, url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)
+    return pdf, fetcher.refused
+
+
+class PdfCache:
+    """Rendered PDFs on disk, named by the hash of everything that goes into them."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        path = self.folder / f"{key}.pdf"
+        return path.read_bytes() if path.exists() else None
+
+    def put(self, key: str, pdf: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f"{key}.pdf.tmp"
+        temporary.write_bytes(pdf)
+        temporary.replace(self.folder / f"{key}.pdf")  # atomic: a reader never sees half a file

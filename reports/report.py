@@ -1,0 +1,204 @@
+"""The recommendations report as plain data: what the HTML page and the PDF show, in order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from questionnaire import item_bank
+from questionnaire.content import Item, Questionnaire
+from reports import charts, labels
+from reports.context import _model, dimension_sections
+from scoring.catalogue import RuleSet
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+JUDGED_PREFIXES = ("enabler.", "barrier.", "practices")
+
+
+def report_context(result: Mapping[str, Any], document: Mapping[str, Any], questionnaire: Questionnaire,
+                   rules: RuleSet, lang: str, on: date) -> dict[str, Any]:
+    """Everything the report shows. ``document`` is the assessment that was scored (for the profile and
+    the annex); ``result`` is the scorer's output for it."""
+    dims = result["dimensions"]
+    is_group = result["respondents"] > 1
+    sections = dimension_sections(dims)
+    judged = [(d, r) for d, r in dims.items() if d.startswith(JUDGED_PREFIXES) and r["score"] is not None]
+    strongest = sorted(judged, key=lambda pair: -pair[1]["score"])[:3]
+    weakest = sorted(judged, key=lambda pair: pair[1]["score"])[:3]
+    governance = result["governance"]
+    current = _model(rules, governance["current"], lang)
+    recommended = _model(rules, governance["recommended"], lang)
+    recommendations = [
+        {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
+         "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]]}
+        for rec in result["recommendations"]
+    ]
+    context = {
+        "lang": lang,
+        "is_group": is_group,
+        "title": document.get("partnership") or (_("Partnership self-assessment") if is_group
+                                                 else _("Individual self-assessment")),
+        "cover": {
+            "date": format_date(on, format="long"),
+            "iso_date": on.isoformat(),
+            "questionnaire": result["questionnaire"],
+            "rules": result.get("rules"),
+            "respondents": result["respondents"],
+            "organisations": result["organisations"],
+            "language": LANGUAGE_NAMES.get(lang, lang),
+            "weighting": result["weighting"],
+        },
+        "summary": {
+            "current": current,
+            "recommended": recommended,
+            "strongest": [_dimension_row(d, r) for d, r in strongest],
+            "weakest": [_dimension_row(d, r) for d, r in weakest],
+            "top": recommendations[:3],
+        },
+        "profile": _profile(document.get("profile", {}), questionnaire, lang),
+        "linkages": _linkages(dims, result, document, questionnaire, lang),
+        "sections": sections,
+        "charts": {
+            "enablers": _band_chart(sections[0]["rows"]),
+            "barriers": _band_chart(sections[1]["rows"]),
+            "linkages": _band_chart(sections[2]["rows"]),
+        },
+        "governance": {
+            "current": current,
+            "recommended": recommended,
+            "ranking": [{**_model(rules, e["model"], lang), "fit": e["fit"], "reasons": e["reasons"]}
+                        for e in governance["ranking"]],
+        },
+        "recommendations": recommendations,
+        "method": {"min_group_size": rules.settings.min_group_size,
+                   "gap_points": rules.settings.gap_flag_points,
+                   "contested_sd": rules.settings.contested_sd_points,
+                   "weighting": result["weighting"]},
+    }
+    if is_group:
+        context["groups"] = _groups(result)
+        context["gaps"] = [_gap_row(g) for g in result["gaps"] if g["flagged"]]
+        context["contested"] = [labels.DIMENSIONS[d] for d in result["contested"]]
+        context["charts"]["gaps"] = _gap_chart(result)
+        context["annex"] = _distribution(document, questionnaire, lang)
+    else:
+        respondent = document["respondents"][0]
+        context["annex"] = _answers(respondent, document.get("profile", {}), questionnaire, lang)
+    return context
+
+
+def _dimension_row(dimension_id: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": dimension_id, "name": labels.DIMENSIONS[dimension_id], "score": result["score"],
+            "band": result["band"], "band_name": labels.BANDS[result["band"]]}
+
+
+def _band_chart(rows: list[dict[str, Any]]):
+    return charts.band_bars([(str(row["name"]), row["score"], row["band"]) for row in rows],
+                            no_data=_("Insufficient data"))
+
+
+def answer_label(item: Item, value: Any, questionnaire: Questionnaire, lang: str) -> str:
+    if value in (None, "", []):
+        return _("Not answered")
+    if value == item_bank.DONT_KNOW:
+        return questionnaire.dont_know[lang]
+    if item.type == "text":
+        return str(value)
+    chosen = value if isinstance(value, list) else [value]
+    return "; ".join(option.label[lang] for option in item.options if option.value in chosen)
+
+
+def _profile(profile: Mapping[str, Any], questionnaire: Questionnaire, lang: str) -> list[dict[str, str]]:
+    return [
+        {"question": item.text[lang], "answer": answer_label(item, profile.get(item.id), questionnaire, lang)}
+        for item in questionnaire.items.values() if item.id.startswith("profile.")
+    ]
+
+
+def _linkages(dims, result, document, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
+    rows = []
+    for linkage in item_bank.LINKAGES:
+        item = questionnaire.items[f"linkage.{linkage}.managed"]
+        answers = Counter(r["answers"].get(item.id) for r in document["respondents"])
+        answers.pop(None, None)
+        managed = "; ".join(
+            f"{answer_label(item, value, questionnaire, lang)}"
+            + (f" ({count})" if len(document["respondents"]) > 1 else "")
+            for value, count in sorted(answers.items(), key=lambda kv: -kv[1])
+        ) or _("Not answered")
+        rows.append({**_dimension_row(f"linkage.{linkage}", dims[f"linkage.{linkage}"]), "managed": managed})
+    return rows
+
+
+def _groups(result) -> dict[str, Any]:
+    groups = result["groups"]
+    return {
+        "names": [labels.GROUPS[g] for g in groups],
+        "sizes": [groups[g]["n"] for g in groups],
+        "rows": [
+            {"name": labels.DIMENSIONS[d],
+             "cells": [_dimension_row(d, groups[g]["dimensions"][d]) for g in groups]}
+            for d in result["dimensions"]
+        ],
+        "suppressed": result["suppressed_groups"],
+    }
+
+
+def _gap_row(gap) -> dict[str, Any]:
+    first, second = gap["groups"]
+    return {"dimension": labels.DIMENSIONS[gap["dimension"]],
+            "first": labels.GROUPS[first], "first_score": gap["scores"][first],
+            "second": labels.GROUPS[second], "second_score": gap["scores"][second],
+            "difference": gap["difference"]}
+
+
+def _gap_chart(result):
+    groups = result["groups"]
+    flagged = []
+    for gap in result["gaps"]:
+        if gap["flagged"] and gap["dimension"] not in flagged:
+            flagged.append(gap["dimension"])
+    flagged = flagged[:8]
+    if not flagged or len(groups) < 2:
+        return None
+    return charts.gap_bars(
+        [str(labels.DIMENSIONS[d]) for d in flagged],
+        {str(labels.GROUPS[g]): [groups[g]["dimensions"][d]["score"] for d in flagged] for g in groups},
+        no_data=_("Insufficient data"),
+    )
+
+
+def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
+    answers = {**profile, **respondent["answers"], "respondent.group": respondent.get("group"),
+               "respondent.organisation": respondent.get("organisation")}
+    return [
+        {"title": section.title[lang],
+         "rows": [{"id": item.id, "question": item.text[lang],
+                   "answer": answer_label(item, answers.get(item.id), questionnaire, lang)}
+                  for item in section.items]}
+        for section in questionnaire.sections
+    ]
+
+
+def _distribution(document, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
+    """For every scaled item, how many respondents chose each answer (free text is not reproduced:
+    it could identify its author)."""
+    sections = []
+    for section in questionnaire.sections:
+        rows = []
+        for item in section.items:
+            if item.type != "scale":
+                continue
+            counts = Counter(r["answers"].get(item.id) for r in document["respondents"])
+            columns = [(option.label[lang], counts.get(option.value, 0)) for option in item.options]
+            columns.append((questionnaire.dont_know[lang], counts.get(item_bank.DONT_KNOW, 0)))
+            columns.append((_("Not answered"), counts.get(None, 0)))
+            rows.append({"id": item.id, "question": item.text[lang], "columns": columns})
+        if rows:
+            sections.append({"title": section.title[lang], "rows": rows})
+    return sections

@@ -1,0 +1,83 @@
+"""The app's entry to the scorer and the report renderer: stored answers scored on demand, reports
+rendered as HTML or PDF (PDFs cached by content)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from database import db
+from questionnaire.models import Answer, Assessment, Respondent
+from reports.context import assessment_document
+from reports.pdf import PAPER_SIZES, PdfCache, render_pdf
+from reports.report import report_context
+from scoring import parse_assessment, score
+
+
+def score_document(document: dict[str, Any], weighting: str = "organisation", lang: str = "en") -> dict:
+    """Check and score an assessment document with the installation's questionnaires and rules."""
+    assessment = parse_assessment(document, current_app.extensions["rupa.questionnaires"],
+                                  current_app.config["QUESTIONNAIRE_VERSION"])
+    return score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
+
+
+def submitted_document(assessment: Assessment) -> dict[str, Any]:
+    """The assessment document of the submitted respondents of an assessment, oldest first."""
+    respondents = db.session.execute(
+        select(Respondent).where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
+        .order_by(Respondent.id)
+    ).scalars().all()
+    answers: dict[int, dict[str, Any]] = {r.id: {} for r in respondents}
+    rows = db.session.execute(
+        select(Answer.respondent_id, Answer.item_id, Answer.value)
+        .where(Answer.respondent_id.in_(answers))
+    )
+    for respondent_id, item_id, value in rows:
+        answers[respondent_id][item_id] = value
+    return assessment_document(assessment, ((r, answers[r.id]) for r in respondents))
+
+
+@cache
+def layout_fingerprint() -> str:
+    """A hash of the report's templates, styles and translations: a change to any renders PDFs anew."""
+    root = Path(current_app.root_path)
+    files = sorted([*root.glob("templates/reports/*.html"), *root.glob("static/css/*.css"),
+                    *root.glob("translations/*/LC_MESSAGES/*.mo")])
+    return PdfCache.key(*(f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in files))
+
+
+def report_context_for(document: dict[str, Any], result: dict, lang: str, on: date) -> dict:
+    questionnaire = current_app.extensions["rupa.questionnaires"][result["questionnaire"]]
+    return report_context(result, document, questionnaire, current_app.extensions["rupa.rules"], lang, on)
+
+
+def report_print_html(document: dict[str, Any], result: dict, lang: str, paper: str, on: date) -> str:
+    """The standalone HTML that WeasyPrint turns into the PDF (also what `report --html` writes)."""
+    with force_locale(lang):
+        return render_template("reports/report_print.html", r=report_context_for(document, result, lang, on),
+                               paper=PAPER_SIZES[paper])
+
+
+def report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date | None = None) -> bytes:
+    """The PDF report of an assessment document, from the cache when nothing that goes into it changed."""
+    on = on or datetime.now(UTC).date()
+    cache = PdfCache(Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"))
+    key = cache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper, on.isoformat(),
+                    current_app.extensions["rupa.rules"].version, weasyprint.__version__, layout_fingerprint())
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = score_document(document, weighting=weighting, lang=lang)
+    pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on), Path(current_app.static_folder))
+    if refused:
+        current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
+    cache.put(key, pdf)
+    return pdf

@@ -1,0 +1,170 @@
+"""The recommendations report: a PDF people can open, navigate and trust, in English and French,
+that never fetches anything outside the app."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import re
+import threading
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from reports.pdf import render_pdf
+from reports.service import report_print_html, score_document
+
+GOLDEN = Path(__file__).parents[1] / "scoring" / "golden"
+
+
+def write_report(app, tmp_path, source: Path | str, *args: str) -> tuple[pypdf.PdfReader, str]:
+    if isinstance(source, str):
+        path = tmp_path / "assessment.json"
+        path.write_text(source)
+        source = path
+    pdf, html = tmp_path / "report.pdf", tmp_path / "report.html"
+    result = app.test_cli_runner().invoke(
+        args=["report", str(source), "--output", str(pdf), "--html", str(html), *args])
+    assert result.exit_code == 0, result.output
+    return pypdf.PdfReader(pdf), html.read_text()
+
+
+def text_of(reader: pypdf.PdfReader) -> str:
+    """The document's text with line breaks and runs of spaces made single spaces."""
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def outline_titles(reader: pypdf.PdfReader) -> list[str]:
+    titles = []
+
+    def walk(entries):
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                titles.append(entry.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def embedded_fonts(reader: pypdf.PdfReader) -> set[str]:
+    fonts = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor and any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                fonts.add(str(font["/BaseFont"]))
+    return fonts
+
+
+def test_individual_report_pdf(app, tmp_path):
+    reader, html = write_report(app, tmp_path, GOLDEN / "individual.json")
+    assert 8 <= len(reader.pages) <= 40
+    text = text_of(reader)
+    assert "Golden Hills (individual)" in text
+    assert "Explicit partnership without delegated functions" in text  # the recommended model
+    assert "not endorsed by the OECD" in text
+    titles = outline_titles(reader)
+    for heading in ("Summary", "Partnership profile", "Rural-urban linkages", "Governance models",
+                    "Recommendations", "Method", "Annex: answers"):
+        assert heading in titles
+    fonts = embedded_fonts(reader)
+    assert any("Noto-Sans" in font for font in fonts) and any("Bold" in font for font in fonts)
+    assert reader.metadata.title == "Golden Hills (individual) – Recommendations report"
+    assert reader.metadata.author.startswith("RUPA")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and "/StructTreeRoot" in root  # tagged PDF
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
+    # The table of contents carries page numbers and the running footer counts pages.
+    assert re.search(r"Recommendations\s*\.*\s*\d+", text)
+    assert re.search(rf"2 / {len(reader.pages)}", text)
+    # The annex lists every answer, including the free text, escaped in the HTML.
+    assert "A shared school bus between the villages and the town." in text
+    assert "<svg" in html and "role=\"img\"" in html
+
+
+def test_group_report_has_groups_gaps_and_distributions(app, tmp_path):
+    reader, html = write_report(app, tmp_path, GOLDEN / "partnership.json")
+    text = text_of(reader)
+    assert "Golden Valley Partnership" in text
+    assert "Stakeholder groups" in outline_titles(reader)
+    assert "Perception gaps" in text and "Contested dimensions" in text
+    assert "1 group with fewer than 3 respondents is not shown on its own" in text
+    assert "Strongly agree: " in text  # distribution per item in the annex
+
+
+def test_french_report_and_us_letter(app, tmp_path):
+    reader, _html = write_report(app, tmp_path, GOLDEN / "individual.json", "--lang", "fr", "--paper", "letter")
+    titles = outline_titles(reader)
+    assert "Résumé" in titles and "Recommandations" in titles and "Méthode" in titles
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert "Construire la confiance par de petits succès partagés" in text_of(reader)
+    assert reader.pages[0].mediabox.width == pytest.approx(612, abs=1)  # US Letter
+
+
+@pytest.mark.parametrize("name", [
+    "<img src=x onerror=alert(1)>",
+    '<link rel="stylesheet" href="file:///etc/passwd">',
+    "<img src='http://127.0.0.1:9/x.png'> & <style>@import 'file:///etc/hostname';</style>",
+])
+def test_hostile_partnership_name_is_text_and_fetches_nothing(app, name):
+    document = json.loads((GOLDEN / "individual.json").read_text())
+    document["partnership"] = name
+    with app.app_context():
+        result = score_document(document)
+        html = report_print_html(document, result, "en", "a4", date(2026, 11, 28))
+        pdf, refused = render_pdf(html, Path(app.static_folder))
+    assert name not in html  # only its escaped form
+    assert refused == []
+    text = text_of(pypdf.PdfReader(io.BytesIO(pdf)))
+    assert name.split(">")[0] in text
+
+
+def test_renderer_refuses_file_network_and_data_urls(app):
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    html = f"""<html><head><link rel="stylesheet" href="file:///etc/passwd">
+        <style>@import url("http://127.0.0.1:{port}/style.css");</style></head><body>
+        <img src="file:///etc/hostname"><img src="http://127.0.0.1:{port}/pixel.png">
+        <img src="https://127.0.0.1:{port}/secure.png"><img src="data:image/svg+xml,%3Csvg/%3E">
+        <img src="static/../../../etc/passwd"><img src="static/fonts/OFL.txt"></body></html>"""
+    try:
+        pdf, refused = render_pdf(html, Path(app.static_folder))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert pdf.startswith(b"%PDF")
+    assert hits == []
+    assert "file:///etc/passwd" in refused and "file:///etc/hostname" in refused
+    assert f"http://127.0.0.1:{port}/pixel.png" in refused and f"http://127.0.0.1:{port}/style.css" in refused
+    assert any(url.startswith("data:") for url in refused)
+    assert any("etc/passwd" in url and url.startswith("https://rupa.internal/") for url in refused)
+
+
+def test_report_command_refuses_a_malformed_file(app, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"respondents": [{"group": "urban_public", "answers": {"barrier.policy": 8}}]}))
+    result = app.test_cli_runner().invoke(args=["report", str(path), "--output", str(tmp_path / "out.pdf")])
+    assert result.exit_code == 1
+    assert "respondent 1 (urban_public): barrier.policy: value 8 is outside its scale" in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
