@@ -46,6 +46,7 @@ test-postgres: translations
 
 bench: install
 	$(BIN)/python -m bench.score_bench
+	$(BIN)/python -m bench.report_bench
 
 lint: install
 	$(BIN)/ruff check .

@@ -40,7 +40,7 @@ def _config(rows: int, legend: bool = False) -> dict:
         "disable_xml_declaration": True,
         "explicit_size": False,
         "width": 760,
-        "height": max(160, 44 * rows + 70),
+        "height": max(140, 34 * rows + 60),
         "range": (0, 100),
         "xrange": (0, 100),
         "show_legend": legend,

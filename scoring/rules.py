@@ -23,6 +23,7 @@ from questionnaire import item_bank
 from questionnaire.content import Questionnaire
 from scoring.dimensions import BANDS, DIMENSION_IDS
 
+MAX_GAP_LINES = 5
 SUBJECTS = ("question", "dimension", "profile", "gap", "governance")
 NUMBER_OPS = {"lt", "lte", "gt", "gte"}
 CHOICE_OPS = {"eq", "ne", "in", "not_in"}
@@ -312,6 +313,8 @@ def _gap(node, facts: Facts) -> Trace:
             first, second = gap["groups"]
             lines.append(f"{gap['dimension']}: {first} {gap['scores'][first]:.1f} vs {second} "
                          f"{gap['scores'][second]:.1f} (gap {gap['difference']:.1f} points)")
+    if len(lines) > MAX_GAP_LINES:  # gaps come largest first: the rest adds length, not insight
+        lines[MAX_GAP_LINES:] = [f"and {len(lines) - MAX_GAP_LINES} more gaps of the same kind"]
     return Trace(bool(lines), tuple(lines))
 
 
