@@ -5,16 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel, format_decimal, get_locale
-from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_babel import format_decimal, get_locale
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
+from accounts.cli import users_cli
+from accounts.views import bp as accounts_bp
 from config import load_config
 from database import db
+from extensions import babel, csrf, limiter, login_manager, migrate
 from pages import errors, i18n
 from pages.views import bp as pages_bp
+from partnerships.join import bp as join_bp
+from partnerships.views import bp as partnerships_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
 from questionnaire.demo import demo_cli
@@ -23,10 +27,6 @@ from reports.cli import report_command, score_command
 from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
-
-csrf = CSRFProtect()
-babel = Babel()
-migrate = Migrate()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -42,7 +42,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["QUESTIONNAIRE_VERSION"] not in questionnaires:
         raise SystemExit(f"RUPA cannot start: RUPA_QUESTIONNAIRE_VERSION "
                          f"{app.config['QUESTIONNAIRE_VERSION']!r} is not one of {sorted(questionnaires)}")
-
     try:
         app.extensions["rupa.rules"] = load_rules(questionnaires[app.config["QUESTIONNAIRE_VERSION"]],
                                                   Path(app.config.get("RULES_DIR") or RULES_DIR))
@@ -52,6 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.signin"
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=app.root_path + "/translations")
 
@@ -64,12 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(OperationalError, errors.handle_database_error)
     app.register_error_handler(ProgrammingError, errors.handle_database_error)
 
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(questionnaire_bp)
-    app.register_blueprint(reports_bp)
+    for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, join_bp):
+        app.register_blueprint(blueprint)
 
-    app.cli.add_command(questionnaire_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(score_command)
-    app.cli.add_command(report_command)
+    for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli):
+        app.cli.add_command(command)
     return app

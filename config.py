@@ -27,6 +27,16 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Facilitators' sessions end after 8 hours (and when they sign out or change their password).
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "REMEMBER_COOKIE_DURATION": 0,
+    # Anyone may create a facilitator account unless this is false; then `flask users create` does.
+    "ALLOW_SIGNUP": True,
+    "SIGNIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "JOIN_RATE_LIMIT": "30 per minute;300 per hour",
+    # Rate-limit counters: in memory by default; a redis:// URL shares them between processes.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
 }
 
 

@@ -108,12 +108,14 @@ def _field(item: Item) -> Field:
 _form_classes: dict[tuple[str, str], type[SectionForm]] = {}
 
 
-def section_form_class(questionnaire: Questionnaire, section_id: str) -> type[SectionForm]:
-    """The form class of one section, built once per questionnaire version."""
-    key = (questionnaire.version, section_id)
+def section_form_class(questionnaire: Questionnaire, section_id: str,
+                       items: tuple[Item, ...] | None = None) -> type[SectionForm]:
+    """The form class of one section (or of some of its items), built once per questionnaire version."""
+    section: Section = questionnaire.section(section_id)
+    items = section.items if items is None else items
+    key = (questionnaire.version, section_id, tuple(item.id for item in items))
     if key not in _form_classes:
-        section: Section = questionnaire.section(section_id)
-        attrs: dict = {"items": section.items}
-        attrs.update({item.id: _field(item) for item in section.items})
+        attrs: dict = {"items": items}
+        attrs.update({item.id: _field(item) for item in items})
         _form_classes[key] = type(f"SectionForm_{section_id}", (SectionForm,), attrs)
     return _form_classes[key]

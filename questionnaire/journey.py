@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from database import db, utcnow
-from questionnaire.content import Item, Questionnaire, Value
+from questionnaire.content import Item, Questionnaire, Section, Value
 from questionnaire.models import Answer, Assessment, Respondent
 
 TOKEN_BYTES = 32  # 256 bits, well above the 128 the threat model asks for
@@ -83,12 +83,21 @@ def save_answers(respondent: Respondent, answers: Mapping[str, Value | None], la
     db.session.flush()
 
 
-def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value]) -> list[Item]:
+def asked_items(section: Section, assessment: Assessment) -> tuple[Item, ...]:
+    """The items a respondent of this assessment answers on a section's page: a round's respondents
+    share their partnership's profile and are not asked it again."""
+    if assessment.is_group:
+        return tuple(item for item in section.items if not item.id.startswith("profile."))
+    return section.items
+
+
+def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value],
+                     assessment: Assessment | None = None) -> list[Item]:
     """Required items without an answer ("Don't know" counts as an answer), in questionnaire order."""
     return [
         item
         for section in questionnaire.sections
-        for item in section.items
+        for item in (asked_items(section, assessment) if assessment is not None else section.items)
         if item.required and answers.get(item.id) in (None, "", [])
     ]
 

@@ -20,6 +20,10 @@ class Assessment(db.Model):
     questionnaire_version: Mapped[str] = mapped_column(String(20))
     partnership_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A group assessment (a partnership's round): its profile is the partnership's, not asked again.
+    is_group: Mapped[bool] = mapped_column(default=False)
+    # Closing a round stops new answers; what respondents saved stays.
+    accepts_answers: Mapped[bool] = mapped_column(default=True)
 
     respondents: Mapped[list[Respondent]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True

@@ -47,6 +47,13 @@ def locked():
         "These answers have been submitted and can no longer be changed. Nothing was saved."))
 
 
+def refuse_if_closed(respondent: Respondent) -> None:
+    if not respondent.assessment.accepts_answers:
+        abort(409, description=_(
+            "This assessment round has been closed by its facilitator, so no more answers can be saved. "
+            "Everything you saved before is kept."))
+
+
 @bp.post("/start")
 def start():
     respondent, token = journey.start_assessment(current_questionnaire(), str(get_locale()))
@@ -88,7 +95,8 @@ def section(token: str, section_id: str):
     section = questionnaire.section(section_id)
     if section is None:
         abort(404)
-    form_class = section_form_class(questionnaire, section_id)
+    items = journey.asked_items(section, respondent.assessment)
+    form_class = section_form_class(questionnaire, section_id, items)
     index = questionnaire.section_index(section_id)
 
     if request.method == "GET":
@@ -96,18 +104,20 @@ def section(token: str, section_id: str):
             return redirect(url_for(".done", token=token))
         answers = journey.answers_of(respondent)
         form = form_class(formdata=None, data={
-            item.id: from_value(item, answers.get(item.id)) for item in section.items
+            item.id: from_value(item, answers.get(item.id)) for item in items
         })
         missing = []
         if request.args.get("check"):
-            missing = [item for item in journey.missing_required(questionnaire, answers) if item in section.items]
-        return render_section(token, questionnaire, section, form, missing)
+            missing = [item for item in journey.missing_required(questionnaire, answers, respondent.assessment)
+                       if item in items]
+        return render_section(token, questionnaire, section, items, form, missing, respondent)
 
     if respondent.is_submitted:
         locked()
+    refuse_if_closed(respondent)
     form = form_class()
     if not form.validate():
-        return render_section(token, questionnaire, section, form, []), 400
+        return render_section(token, questionnaire, section, items, form, [], respondent), 400
     journey.save_answers(respondent, form.answers(), str(get_locale()))
     action = request.form.get("action", "next")
     if action == "back" and index > 0:
@@ -127,7 +137,7 @@ def section(token: str, section_id: str):
     return redirect(url_for(".section", token=token, section_id=target), 303)
 
 
-def render_section(token, questionnaire, section, form, missing):
+def render_section(token, questionnaire, section, items, form, missing, respondent):
     errors = {item_id: messages[0] for item_id, messages in form.errors.items() if item_id != "csrf_token"}
     for item in missing:
         errors.setdefault(item.id, _("Please answer this question, or choose “Don't know”.")
@@ -136,11 +146,13 @@ def render_section(token, questionnaire, section, form, missing):
     lang = str(get_locale())
     error_entries = [
         {"href": f"#f-{item.id}", "label": item.text[lang], "message": errors[item.id]}
-        for item in section.items if item.id in errors
+        for item in items if item.id in errors
     ]
     return render_template(
         "questionnaire/section.html",
         error_entries=error_entries,
+        items=items,
+        is_closed=not respondent.assessment.accepts_answers,
         token=token,
         questionnaire=questionnaire,
         section=section,
@@ -164,7 +176,7 @@ def review(token: str):
 
 def render_review(token, respondent, questionnaire, show_missing: bool):
     answers = journey.answers_of(respondent)
-    missing = journey.missing_required(questionnaire, answers) if show_missing else []
+    missing = journey.missing_required(questionnaire, answers, respondent.assessment) if show_missing else []
     lang = str(get_locale())
     error_entries = [
         {
@@ -179,6 +191,9 @@ def render_review(token, respondent, questionnaire, show_missing: bool):
         "questionnaire/review.html",
         token=token,
         questionnaire=questionnaire,
+        sections=[(section, journey.asked_items(section, respondent.assessment))
+                  for section in questionnaire.sections],
+        is_closed=not respondent.assessment.accepts_answers,
         answers=answers,
         missing_ids={item.id for item in missing},
         error_entries=error_entries,
@@ -192,7 +207,8 @@ def submit(token: str):
     if respondent.is_submitted:
         # A second click on Submit: the first one locked the answers, nothing more to do.
         return redirect(url_for(".done", token=token), 303)
-    if journey.missing_required(questionnaire, journey.answers_of(respondent)):
+    refuse_if_closed(respondent)
+    if journey.missing_required(questionnaire, journey.answers_of(respondent), respondent.assessment):
         switch_language_to("questionnaire.review", token=token)
         return render_review(token, respondent, questionnaire, show_missing=True), 422
     journey.submit(respondent)
@@ -206,7 +222,9 @@ def done(token: str):
     if not respondent.is_submitted:
         return redirect(url_for(".resume", token=token))
     lang = str(get_locale())
-    document = submitted_document(respondent.assessment)
+    document = submitted_document(respondent.assessment, only=respondent)
     result = score_document(document, lang=lang)
+    round_ = respondent.assessment.round
     return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire,
-                           results=results_context(result, current_app.extensions["rupa.rules"], lang))
+                           results=results_context(result, current_app.extensions["rupa.rules"], lang),
+                           group_published=round_ is not None and round_.is_published)

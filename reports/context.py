@@ -13,13 +13,14 @@ from scoring.catalogue import RuleSet
 PROFILE_PREFIX = "profile."
 
 
-def assessment_document(assessment: Assessment, respondents: Iterable[tuple[Respondent, Mapping[str, Any]]]) -> dict:
-    """The FRAMEWORK.md §8 document of stored answers. The profile comes from the first respondent who
-    answered profile items (in an individual assessment, the respondent)."""
-    profile: dict[str, Any] = {}
+def assessment_document(assessment: Assessment, respondents: Iterable[tuple[Respondent, Mapping[str, Any]]],
+                        profile: Mapping[str, Any] | None = None) -> dict:
+    """The FRAMEWORK.md §8 document of stored answers. The profile is the partnership's when given
+    (rounds), otherwise the first respondent's profile answers (an individual assessment)."""
+    profile = dict(profile) if profile is not None else {}
     people = []
     for respondent, answers in respondents:
-        if not profile:
+        if not profile and not people:
             profile = {k: v for k, v in answers.items() if k.startswith(PROFILE_PREFIX)}
         person = {
             "group": answers.get("respondent.group", "other"),

@@ -29,12 +29,13 @@ def score_document(document: dict[str, Any], weighting: str = "organisation", la
     return score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
 
 
-def submitted_document(assessment: Assessment) -> dict[str, Any]:
-    """The assessment document of the submitted respondents of an assessment, oldest first."""
-    respondents = db.session.execute(
-        select(Respondent).where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
-        .order_by(Respondent.id)
-    ).scalars().all()
+def submitted_document(assessment: Assessment, only: Respondent | None = None) -> dict[str, Any]:
+    """The assessment document of the submitted respondents of an assessment (or of ``only`` one of
+    them), oldest first; a round's respondents share their partnership's profile."""
+    query = select(Respondent).where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
+    if only is not None:
+        query = query.where(Respondent.id == only.id)
+    respondents = db.session.execute(query.order_by(Respondent.id)).scalars().all()
     answers: dict[int, dict[str, Any]] = {r.id: {} for r in respondents}
     rows = db.session.execute(
         select(Answer.respondent_id, Answer.item_id, Answer.value)
@@ -42,7 +43,8 @@ def submitted_document(assessment: Assessment) -> dict[str, Any]:
     )
     for respondent_id, item_id, value in rows:
         answers[respondent_id][item_id] = value
-    return assessment_document(assessment, ((r, answers[r.id]) for r in respondents))
+    profile = assessment.round.partnership.profile if assessment.round is not None else None
+    return assessment_document(assessment, ((r, answers[r.id]) for r in respondents), profile)
 
 
 @cache

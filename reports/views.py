@@ -19,7 +19,7 @@ def _submitted_document(token: str):
     respondent, _questionnaire = load_respondent(token)
     if not respondent.is_submitted:
         return None
-    return submitted_document(respondent.assessment)
+    return submitted_document(respondent.assessment, only=respondent)
 
 
 @bp.get("/r/<token>/report")

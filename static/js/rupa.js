@@ -23,6 +23,32 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Live progress on the facilitator's dashboard: poll a small JSON endpoint; without JavaScript a
+  // reload shows the same numbers.
+  var table = document.querySelector("[data-progress-url]");
+  if (table && window.fetch) {
+    var note = document.querySelector("[data-live-note]");
+    if (note) { note.hidden = true; }
+    var update = function () {
+      fetch(table.dataset.progressUrl, {credentials: "same-origin"}).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (!data) { return; }
+        var rows = data.groups.concat([Object.assign({group: "total"}, data.totals)]);
+        var known = rows.every(function (row) { return table.querySelector('[data-group="' + row.group + '"]'); });
+        if (!known) { window.location.reload(); return; }  // a new group joined: redraw the table
+        rows.forEach(function (row) {
+          var tr = table.querySelector('[data-group="' + row.group + '"]');
+          ["joined", "in_progress", "submitted"].forEach(function (key) {
+            var cell = tr.querySelector('[data-key="' + key + '"]');
+            if (cell.textContent !== String(row[key])) { cell.textContent = row[key]; }
+          });
+        });
+      }).catch(function () {});
+    };
+    window.setInterval(update, 5000);
+  }
+
   // A second click on a once-only button would only repeat the request; the server ignores it anyway.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

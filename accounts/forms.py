@@ -1,0 +1,34 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+MIN_PASSWORD = 10
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class SignUpForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[
+        InputRequired(), Length(max=254), Email(message=_l("Enter an email address like name@example.org."))])
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(), Length(min=MIN_PASSWORD, max=200,
+                                message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[
+        InputRequired(), Length(min=MIN_PASSWORD, max=200,
+                                message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])

@@ -1,0 +1,46 @@
+"""A facilitator's account. Respondents never have one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from database import UTCDateTime, db, utcnow
+
+# Argon2id with the library's current recommended parameters (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+
+
+class Facilitator(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Changes whenever the password does: signs out every other session of this account.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = _hasher.hash(password)
+        return True
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()

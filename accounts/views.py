@@ -1,0 +1,101 @@
+"""Sign up, sign in, sign out and change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
+from accounts.models import Facilitator, normalise_email
+from database import db
+from extensions import limiter, login_manager
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+@login_manager.user_loader
+def load_facilitator(session_id: str) -> Facilitator | None:
+    facilitator_id, _sep, version = session_id.partition(":")
+    if not facilitator_id.isdigit():
+        return None
+    facilitator = db.session.get(Facilitator, int(facilitator_id))
+    if facilitator is None or str(facilitator.session_version) != version:
+        return None
+    return facilitator
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a crafted ?next= must not send people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("partnerships.index")
+
+
+def _sign_in(facilitator: Facilitator) -> None:
+    lang = session.get("lang")
+    session.clear()  # a new session on sign-in: nothing from before survives (session fixation)
+    if lang:
+        session["lang"] = lang
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    login_user(facilitator)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if not current_app.config["ALLOW_SIGNUP"]:
+        abort(404, description=_("Sign-up is closed on this installation. Ask its administrator for an account."))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        exists = db.session.execute(select(Facilitator.id).where(Facilitator.email == email)).first()
+        if exists:
+            form.email.errors.append(_("An account with this email address already exists. Sign in instead."))
+        else:
+            facilitator = Facilitator(email=email)
+            facilitator.set_password(form.password.data)
+            db.session.add(facilitator)
+            db.session.commit()
+            _sign_in(facilitator)
+            return redirect(url_for("partnerships.index"), 303)
+    return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNIN_RATE_LIMIT"], methods=["POST"])
+def signin():
+    form = SignInForm()
+    if form.validate_on_submit():
+        facilitator = db.session.execute(
+            select(Facilitator).where(Facilitator.email == normalise_email(form.email.data))
+        ).scalar_one_or_none()
+        if facilitator is not None and facilitator.check_password(form.password.data):
+            db.session.commit()  # a rehash with newer parameters, if any
+            _sign_in(facilitator)
+            return redirect(_safe_next(request.args.get("next")), 303)
+        form.password.errors.append(_("The email address or the password is not right."))
+    return render_template("accounts/signin.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/signout")
+def signout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("pages.home"), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            _sign_in(current_user)  # stay signed in here; every other session ends
+            flash(_("Your password has been changed."))
+            return redirect(url_for("partnerships.index"), 303)
+    return render_template("accounts/password.html", form=form), 400 if form.errors else 200

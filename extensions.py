@@ -1,0 +1,15 @@
+"""Flask extension objects, created once and bound to the app in create_app()."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+babel = Babel()
+migrate = Migrate()
+login_manager = LoginManager()
+# In memory by default; RUPA_RATELIMIT_STORAGE_URI=redis://... shares the counts between processes.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

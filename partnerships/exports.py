@@ -1,0 +1,135 @@
+"""A round's data as an assessment file (JSON), CSV and XLSX, and back.
+
+The JSON is FRAMEWORK.md §8, which `flask --app app score` accepts unchanged. CSV and XLSX have one row
+per respondent and one column per item id (the partnership's profile repeated on every row); a
+multiple-choice value is its option ids joined by ";".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+from questionnaire.content import Questionnaire
+from reports import labels
+
+LEAD_COLUMNS = ("respondent", "group", "organisation")
+MULTI_SEPARATOR = ";"
+
+
+def item_columns(questionnaire: Questionnaire) -> list[str]:
+    return [item_id for item_id in questionnaire.items if not item_id.startswith("respondent.")]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return MULTI_SEPARATOR.join(value)
+    return value
+
+
+def rows(document: dict, questionnaire: Questionnaire) -> tuple[list[str], list[list[Any]]]:
+    header = [*LEAD_COLUMNS, *item_columns(questionnaire)]
+    profile = document.get("profile", {})
+    table = []
+    for number, respondent in enumerate(document["respondents"], start=1):
+        answers = {**profile, **respondent["answers"]}
+        table.append([number, respondent["group"], respondent.get("organisation", ""),
+                      *(_cell(answers.get(item_id, "")) for item_id in item_columns(questionnaire))])
+    return header, table
+
+
+def to_csv(document: dict, questionnaire: Questionnaire) -> str:
+    header, table = rows(document, questionnaire)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(table)
+    return out.getvalue()
+
+
+def _parse(value: Any, item) -> Any:
+    if value is None or value == "":
+        return None
+    if item.type == "multi":
+        return [part for part in str(value).split(MULTI_SEPARATOR) if part]
+    if item.type == "scale" and all(isinstance(v, int) for v in item.option_values):
+        text = str(value).strip()
+        return int(text) if text.lstrip("-").isdigit() else text
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def document_from_rows(header: list[str], table: list[list[Any]], questionnaire: Questionnaire,
+                       partnership: str | None = None) -> dict:
+    """The assessment document of exported rows: profile from the first row, answers per respondent."""
+    items = questionnaire.items
+    profile: dict[str, Any] = {}
+    respondents = []
+    for index, row in enumerate(table):
+        values = dict(zip(header, row, strict=False))
+        answers = {}
+        for item_id in item_columns(questionnaire):
+            value = _parse(values.get(item_id), items[item_id])
+            if value is None:
+                continue
+            if item_id.startswith("profile."):
+                if index == 0:
+                    profile[item_id] = value
+            else:
+                answers[item_id] = value
+        respondent = {"group": values.get("group"), "answers": answers}
+        if values.get("organisation"):
+            respondent["organisation"] = str(values["organisation"])
+        respondents.append(respondent)
+    document = {"questionnaire": questionnaire.version, "profile": profile, "respondents": respondents}
+    if partnership:
+        document["partnership"] = partnership
+    return document
+
+
+def csv_to_document(text: str, questionnaire: Questionnaire) -> dict:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    return document_from_rows(header, list(reader), questionnaire)
+
+
+def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: str) -> bytes:
+    workbook = Workbook()
+    answers = workbook.active
+    answers.title = "answers"
+    header, table = rows(document, questionnaire)
+    answers.append(header)
+    for row in table:
+        answers.append(row)
+    answers.freeze_panes = "D2"
+
+    dimensions = workbook.create_sheet("dimensions")
+    groups = list(result["groups"])
+    dimensions.append(["dimension", "name", "score", "band", "answered", "items",
+                       *(f"score {group} (n={result['groups'][group]['n']})" for group in groups)])
+    for dimension_id, value in result["dimensions"].items():
+        dimensions.append([dimension_id, str(labels.DIMENSIONS[dimension_id]), value["score"], value["band"],
+                           value["answered"], value["items"],
+                           *(result["groups"][group]["dimensions"][dimension_id]["score"] for group in groups)])
+
+    dictionary = workbook.create_sheet("items")
+    dictionary.append(["id", "section", "type", "scale", "required", "options", "text (en)", "text (fr)"])
+    for section in questionnaire.sections:
+        for item in section.items:
+            dictionary.append([item.id, section.id, item.type, item.scale or "", item.required,
+                               MULTI_SEPARATOR.join(map(str, item.option_values)), item.text["en"], item.text["fr"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def xlsx_to_document(data: bytes, questionnaire: Questionnaire) -> dict:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheet_rows = [list(row) for row in workbook["answers"].iter_rows(values_only=True)]
+    workbook.close()
+    header = [str(cell) for cell in sheet_rows[0]]
+    return document_from_rows(header, sheet_rows[1:], questionnaire)

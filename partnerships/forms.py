@@ -1,0 +1,43 @@
+"""Forms of the facilitator's and the joining respondent's pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from questionnaire import item_bank
+from questionnaire.forms import ItemRadioField as RadioField
+from questionnaire.forms import clean_text
+
+REGION_TYPE_CHOICES = ["", *item_bank.REGION_TYPES, "other"]
+
+
+def _choices(values) -> list[SelectChoice]:
+    return [SelectChoice(value=value, label=value) for value in values]
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField(_l("Name of the partnership"), validators=[InputRequired(), Length(max=200)],
+                       filters=[clean_text])
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=200)], filters=[clean_text])
+    region_type = RadioField(_l("Which description fits the area best?"), choices=_choices(REGION_TYPE_CHOICES),
+                             validators=[Optional()])
+
+
+class CoFacilitatorForm(FlaskForm):
+    email = EmailField(_l("Email address of the co-facilitator's account"),
+                       validators=[InputRequired(), Length(max=254), Email()])
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=20)])
+
+
+class JoinForm(FlaskForm):
+    group = RadioField(_l("Which kind of organisation do you speak for?"), choices=_choices(item_bank.GROUPS),
+                       validators=[InputRequired(message=_l("Please choose the kind of organisation you speak for."))])
+    organisation = StringField(_l("Name of your organisation (optional)"),
+                               validators=[Optional(), Length(max=200)], filters=[clean_text])

@@ -1,0 +1,62 @@
+"""The respondent's way into a partnership round: a short code or the invitation link. No account,
+no personal data: a stakeholder group, an optional organisation name, and a private resume link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from database import db
+from extensions import limiter
+from partnerships import service
+from partnerships.forms import JoinCodeForm, JoinForm
+from partnerships.models import Round
+from partnerships.views import group_report_page
+from questionnaire.views import load_respondent
+from reports import labels
+
+bp = Blueprint("join", __name__)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+def enter_code():
+    form = JoinCodeForm()
+    if form.validate_on_submit():
+        code = service.normalise_code(form.code.data)
+        round_ = db.session.execute(select(Round).where(Round.join_code == code)).scalar_one_or_none()
+        if round_ is not None:
+            return redirect(url_for(".join_round", invite_token=round_.invite_token), 303)
+        form.code.errors.append(_("No open assessment has this code. Check it on the screen and try again."))
+        return render_template("partnerships/join_code.html", form=form), 404
+    return render_template("partnerships/join_code.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/j/<invite_token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+def join_round(invite_token: str):
+    round_ = db.session.execute(select(Round).where(Round.invite_token == invite_token)).scalar_one_or_none()
+    if round_ is None:
+        abort(404, description=_("This invitation is unknown: the round may have been deleted. "
+                                 "Ask your facilitator for a new link or code."))
+    if not round_.is_open:
+        return render_template("partnerships/closed.html", round=round_), 409
+    form = JoinForm()
+    if form.validate_on_submit():
+        _respondent, token = service.join_round(round_, form.group.data, form.organisation.data,
+                                                str(get_locale()))
+        db.session.commit()
+        return redirect(url_for("questionnaire.welcome", token=token), 303)
+    return render_template("partnerships/join.html", round=round_, form=form, group_names=labels.GROUPS), \
+        400 if form.errors else 200
+
+
+@bp.get("/r/<token>/group")
+def published_results(token: str):
+    respondent, _questionnaire = load_respondent(token)
+    round_ = respondent.assessment.round
+    if round_ is None or not round_.is_published:
+        abort(404, description=_("The partnership's results have not been published."))
+    return group_report_page(round_, "organisation", None, None)

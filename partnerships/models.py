@@ -1,0 +1,72 @@
+"""Partnerships, who facilitates them, and their assessment rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from accounts.models import Facilitator
+from database import UTCDateTime, db, utcnow
+from questionnaire.models import Assessment
+
+ROLES = ("owner", "co_facilitator")
+
+
+class Partnership(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    region_type: Mapped[str | None] = mapped_column(String(50))
+    # profile.* answers (FRAMEWORK.md §6), answered once by the facilitator for every round.
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="partnership", cascade="all, delete-orphan", passive_deletes=True)
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="partnership", cascade="all, delete-orphan", passive_deletes=True, order_by="Round.number")
+
+
+class Membership(db.Model):
+    """A facilitator's access to a partnership: its owner, or a co-facilitator the owner invited."""
+
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "facilitator_id"),
+        CheckConstraint("role IN ('owner', 'co_facilitator')", name="valid_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"))
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="memberships")
+    facilitator: Mapped[Facilitator] = relationship()
+
+
+class Round(db.Model):
+    """One wave of a partnership's assessment, on a fixed questionnaire version."""
+
+    __table_args__ = (UniqueConstraint("partnership_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), unique=True)
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    invite_token: Mapped[str] = mapped_column(String(64), unique=True)
+    is_published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="rounds")
+    assessment: Mapped[Assessment] = relationship(
+        backref=backref("round", uselist=False), cascade="all, delete-orphan", single_parent=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.assessment.accepts_answers

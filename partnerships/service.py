@@ -1,0 +1,117 @@
+"""Partnership work as plain functions; they only flush, the views commit."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select
+
+from accounts.models import Facilitator, normalise_email
+from database import db, utcnow
+from partnerships.models import Membership, Partnership, Round
+from questionnaire import item_bank, journey
+from questionnaire.models import Answer, Assessment, Respondent
+
+# No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B): easy to read off a projector and type on a phone.
+JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+JOIN_CODE_LENGTH = 6
+
+
+def create_partnership(owner: Facilitator, name: str, region: str | None, region_type: str | None) -> Partnership:
+    partnership = Partnership(name=name, region=region or None, region_type=region_type or None,
+                              profile={"profile.region_type": region_type} if region_type else {})
+    partnership.memberships.append(Membership(facilitator=owner, role="owner"))
+    db.session.add(partnership)
+    db.session.flush()
+    return partnership
+
+
+def partnerships_of(facilitator: Facilitator) -> list[tuple[Partnership, str]]:
+    rows = db.session.execute(
+        select(Partnership, Membership.role).join(Membership)
+        .where(Membership.facilitator_id == facilitator.id).order_by(Partnership.name)
+    )
+    return [(partnership, role) for partnership, role in rows]
+
+
+def role_of(partnership_id: int, facilitator: Facilitator) -> str | None:
+    return db.session.execute(
+        select(Membership.role).where(Membership.partnership_id == partnership_id,
+                                      Membership.facilitator_id == facilitator.id)
+    ).scalar_one_or_none()
+
+
+def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | None:
+    """Give an existing account access; None when no account has that email address."""
+    facilitator = db.session.execute(
+        select(Facilitator).where(Facilitator.email == normalise_email(email))).scalar_one_or_none()
+    if facilitator is None:
+        return None
+    if role_of(partnership.id, facilitator) is None:
+        db.session.add(Membership(partnership=partnership, facilitator=facilitator, role="co_facilitator"))
+        db.session.flush()
+    return facilitator
+
+
+def new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not db.session.execute(select(Round.id).where(Round.join_code == code)).first():
+            return code
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:JOIN_CODE_LENGTH * 2]
+
+
+def open_round(partnership: Partnership, questionnaire_version: str) -> Round:
+    number = (db.session.execute(
+        select(func.max(Round.number)).where(Round.partnership_id == partnership.id)).scalar() or 0) + 1
+    round_ = Round(
+        partnership=partnership, number=number, join_code=new_join_code(),
+        invite_token=secrets.token_urlsafe(24),  # 192 bits
+        assessment=Assessment(questionnaire_version=questionnaire_version, partnership_name=partnership.name,
+                              is_group=True),
+    )
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+def set_open(round_: Round, is_open: bool) -> None:
+    round_.assessment.accepts_answers = is_open
+    round_.closed_at = None if is_open else utcnow()
+    db.session.flush()
+
+
+def join_round(round_: Round, group: str, organisation: str | None, lang: str) -> tuple[Respondent, str]:
+    """A new respondent of the round, known only by its private token; no personal data."""
+    token = secrets.token_urlsafe(journey.TOKEN_BYTES)
+    respondent = Respondent(assessment=round_.assessment, token_hash=journey.hash_token(token), lang=lang,
+                            current_section=None)
+    respondent.answers.append(Answer(item_id="respondent.group", value=group))
+    if organisation:
+        respondent.answers.append(Answer(item_id="respondent.organisation", value=organisation))
+    db.session.add(respondent)
+    db.session.flush()
+    return respondent, token
+
+
+def progress(round_: Round) -> dict[str, Any]:
+    """Joined, in progress and submitted, per stakeholder group (counts only, never answers)."""
+    rows = db.session.execute(
+        select(Answer.value, Respondent.status)
+        .join(Respondent, Answer.respondent_id == Respondent.id)
+        .where(Respondent.assessment_id == round_.assessment_id, Answer.item_id == "respondent.group")
+    ).all()
+    counts = Counter((group, status) for group, status in rows)
+    groups = []
+    for group in item_bank.GROUPS:
+        in_progress, submitted = counts[(group, "in_progress")], counts[(group, "submitted")]
+        if in_progress or submitted:
+            groups.append({"group": group, "joined": in_progress + submitted,
+                           "in_progress": in_progress, "submitted": submitted})
+    totals = {key: sum(g[key] for g in groups) for key in ("joined", "in_progress", "submitted")}
+    return {"groups": groups, "totals": totals, "is_open": round_.is_open}

@@ -1,0 +1,252 @@
+"""The facilitator's side: partnerships, rounds, invitations, live progress, group results, exports.
+
+Every URL that names a partnership is loaded through ``load_partnership``: a facilitator who neither
+owns nor co-facilitates it gets 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import segno
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from database import db
+from partnerships import exports, service
+from partnerships.forms import CoFacilitatorForm, PartnershipForm
+from partnerships.models import Partnership, Round
+from questionnaire.forms import from_value, section_form_class
+from reports import labels
+from reports.pdf import PAPER_SIZES
+from reports.service import report_context_for, report_pdf, score_document, submitted_document
+from scoring.engine import WEIGHTINGS
+
+bp = Blueprint("partnerships", __name__, url_prefix="/facilitator")
+
+
+@bp.before_request
+@login_required
+def require_facilitator():
+    """Every page here needs a signed-in facilitator."""
+
+
+def load_partnership(partnership_id: int, owner_only: bool = False) -> tuple[Partnership, str]:
+    partnership = db.get_or_404(Partnership, partnership_id)
+    role = service.role_of(partnership.id, current_user)
+    if role is None:
+        abort(404)
+    if owner_only and role != "owner":
+        abort(403, description=_("Only the partnership's owner can do this."))
+    return partnership, role
+
+
+def load_round(partnership_id: int, number: int) -> tuple[Partnership, Round]:
+    partnership, _role = load_partnership(partnership_id)
+    round_ = db.session.execute(
+        select(Round).where(Round.partnership_id == partnership.id, Round.number == number)).scalar_one_or_none()
+    if round_ is None:
+        abort(404)
+    return partnership, round_
+
+
+def _questionnaire(version: str | None = None):
+    return current_app.extensions["rupa.questionnaires"][version or current_app.config["QUESTIONNAIRE_VERSION"]]
+
+
+@bp.get("/")
+def index():
+    return render_template("partnerships/index.html", partnerships=service.partnerships_of(current_user),
+                           form=PartnershipForm(formdata=None))
+
+
+@bp.post("/partnerships")
+def create():
+    form = PartnershipForm()
+    if not form.validate():
+        return render_template("partnerships/index.html", partnerships=service.partnerships_of(current_user),
+                               form=form), 400
+    partnership = service.create_partnership(current_user, form.name.data, form.region.data, form.region_type.data)
+    db.session.commit()
+    return redirect(url_for(".profile", partnership_id=partnership.id), 303)
+
+
+@bp.get("/p/<int:partnership_id>")
+def detail(partnership_id: int):
+    partnership, role = load_partnership(partnership_id)
+    return render_template("partnerships/detail.html", partnership=partnership, role=role,
+                           invite_form=CoFacilitatorForm(formdata=None))
+
+
+def _profile_items():
+    questionnaire = _questionnaire()
+    section = questionnaire.section("profile")
+    return questionnaire, tuple(item for item in section.items if item.id.startswith("profile."))
+
+
+@bp.route("/p/<int:partnership_id>/profile", methods=["GET", "POST"])
+def profile(partnership_id: int):
+    partnership, _role = load_partnership(partnership_id)
+    questionnaire, items = _profile_items()
+    form_class = section_form_class(questionnaire, "profile", items)
+    if request.method == "POST":
+        form = form_class()
+        if form.validate():
+            partnership.profile = {k: v for k, v in form.answers().items() if v not in (None, "", [])}
+            if partnership.profile.get("profile.region_type"):
+                partnership.region_type = partnership.profile["profile.region_type"]
+            db.session.commit()
+            flash(_("The partnership's profile is saved."))
+            return redirect(url_for(".detail", partnership_id=partnership.id), 303)
+        status = 400
+    else:
+        form = form_class(formdata=None, data={i.id: from_value(i, partnership.profile.get(i.id)) for i in items})
+        status = 200
+    errors = {k: v[0] for k, v in form.errors.items() if k != "csrf_token"}
+    return render_template("partnerships/profile.html", partnership=partnership, items=items, form=form,
+                           errors=errors, questionnaire=questionnaire, lang=str(get_locale())), status
+
+
+@bp.post("/p/<int:partnership_id>/facilitators")
+def add_facilitator(partnership_id: int):
+    partnership, role = load_partnership(partnership_id, owner_only=True)
+    form = CoFacilitatorForm()
+    if form.validate():
+        if service.add_co_facilitator(partnership, form.email.data) is None:
+            form.email.errors.append(_("No account uses this email address. Ask them to sign up first."))
+        else:
+            db.session.commit()
+            flash(_("%(email)s can now facilitate this partnership.", email=form.email.data))
+            return redirect(url_for(".detail", partnership_id=partnership.id), 303)
+    return render_template("partnerships/detail.html", partnership=partnership, role=role, invite_form=form), 400
+
+
+@bp.post("/p/<int:partnership_id>/rounds")
+def open_round(partnership_id: int):
+    partnership, _role = load_partnership(partnership_id)
+    round_ = service.open_round(partnership, current_app.config["QUESTIONNAIRE_VERSION"])
+    db.session.commit()
+    return redirect(url_for(".dashboard", partnership_id=partnership.id, number=round_.number), 303)
+
+
+def _invite_url(round_: Round) -> str:
+    return url_for("join.join_round", invite_token=round_.invite_token, _external=True)
+
+
+@bp.get("/p/<int:partnership_id>/rounds/<int:number>")
+def dashboard(partnership_id: int, number: int):
+    partnership, round_ = load_round(partnership_id, number)
+    invite_url = _invite_url(round_)
+    qr = segno.make(invite_url, error="m")
+    return render_template(
+        "partnerships/dashboard.html", partnership=partnership, round=round_, invite_url=invite_url,
+        qr_svg=Markup(qr.svg_inline(scale=6, dark="#1b1f24", light="#ffffff",
+                                    title=_("QR code of the invitation link"))),
+        progress=service.progress(round_), group_names=labels.GROUPS,
+        join_url=url_for("join.enter_code", _external=True),
+    )
+
+
+@bp.get("/p/<int:partnership_id>/rounds/<int:number>/progress.json")
+def progress_json(partnership_id: int, number: int):
+    _partnership, round_ = load_round(partnership_id, number)
+    response = jsonify(service.progress(round_))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/p/<int:partnership_id>/rounds/<int:number>/<any(close, reopen, publish, unpublish):action>")
+def round_action(partnership_id: int, number: int, action: str):
+    partnership, round_ = load_round(partnership_id, number)
+    if action in ("close", "reopen"):
+        service.set_open(round_, action == "reopen")
+    else:
+        round_.is_published = action == "publish"
+    db.session.commit()
+    messages = {"close": _("The round is closed: no new answers are accepted."),
+                "reopen": _("The round is open again."),
+                "publish": _("Respondents can now see the partnership's results."),
+                "unpublish": _("Respondents no longer see the partnership's results.")}
+    flash(messages[action])
+    return redirect(url_for(".dashboard", partnership_id=partnership.id, number=round_.number), 303)
+
+
+def _weighting() -> str:
+    weighting = request.args.get("weighting", "organisation")
+    if weighting not in WEIGHTINGS:
+        abort(400, description=_("Unknown weighting: choose organisation or respondent."))
+    return weighting
+
+
+def enough_respondents(document: dict) -> bool:
+    """Group results need as many submitted respondents as the anonymity threshold: below it, the
+    "group" result would be one or two people's answers."""
+    return len(document["respondents"]) >= current_app.extensions["rupa.rules"].settings.min_group_size
+
+
+def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_letter_url: str | None, **extra):
+    document = submitted_document(round_.assessment)
+    if not enough_respondents(document):
+        return render_template("partnerships/no_results.html", round=round_,
+                               minimum=current_app.extensions["rupa.rules"].settings.min_group_size,
+                               submitted=len(document["respondents"]))
+    lang = str(get_locale())
+    result = score_document(document, weighting=weighting, lang=lang)
+    return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
+                           r=report_context_for(document, result, lang, datetime.now(UTC).date()), **extra)
+
+
+@bp.get("/p/<int:partnership_id>/rounds/<int:number>/results")
+def results(partnership_id: int, number: int):
+    partnership, round_ = load_round(partnership_id, number)
+    weighting = _weighting()
+    args = {"partnership_id": partnership.id, "number": number, "weighting": weighting, "lang": str(get_locale())}
+    return group_report_page(
+        round_, weighting, url_for(".round_pdf", **args), url_for(".round_pdf", paper="letter", **args),
+        weighting=weighting,
+        weighting_urls={w: url_for(".results", partnership_id=partnership.id, number=number, weighting=w)
+                        for w in WEIGHTINGS})
+
+
+@bp.get("/p/<int:partnership_id>/rounds/<int:number>/report.pdf")
+def round_pdf(partnership_id: int, number: int):
+    _partnership, round_ = load_round(partnership_id, number)
+    return pdf_response(round_, _weighting())
+
+
+def pdf_response(round_: Round, weighting: str) -> Response:
+    paper = request.args.get("paper", "a4")
+    if paper not in PAPER_SIZES:
+        abort(400, description=_("Unknown paper size: choose A4 or US Letter."))
+    document = submitted_document(round_.assessment)
+    if not enough_respondents(document):
+        abort(404, description=_("The group report appears once at least three respondents have submitted."))
+    today = datetime.now(UTC).date()
+    pdf = report_pdf(document, weighting, str(get_locale()), paper, today)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="rupa-round-{round_.number}-{today.isoformat()}.pdf"'})
+
+
+@bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
+def export(partnership_id: int, number: int, kind: str):
+    partnership, round_ = load_round(partnership_id, number)
+    document = submitted_document(round_.assessment)
+    questionnaire = _questionnaire(round_.assessment.questionnaire_version)
+    stem = f"rupa-partnership-{partnership.id}-round-{round_.number}"
+    if kind == "json":
+        body, mimetype = json.dumps(document, ensure_ascii=False, indent=1), "application/json"
+    elif kind == "csv":
+        body, mimetype = exports.to_csv(document, questionnaire), "text/csv"
+    else:
+        if not document["respondents"]:
+            abort(404, description=_("Nobody has submitted answers in this round yet."))
+        result = score_document(document)
+        body = exports.to_xlsx(document, result, questionnaire, str(get_locale()))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{kind}"'})
