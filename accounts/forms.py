@@ -10,14 +10,19 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 MIN_PASSWORD = 10
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[InputRequired(), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[InputRequired(), Length(max=254)], filters=[strip])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
 class SignUpForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[
-        InputRequired(), Length(max=254), Email(message=_l("Enter an email address like name@example.org."))])
+        InputRequired(), Length(max=254), Email(message=_l("Enter an email address like name@example.org."))],
+        filters=[strip])
     password = PasswordField(_l("Password"), validators=[
         InputRequired(), Length(min=MIN_PASSWORD, max=200,
                                 message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])

@@ -198,6 +198,7 @@ def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_le
     lang = str(get_locale())
     result = score_document(document, weighting=weighting, lang=lang)
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
+                           weighting=weighting,
                            r=report_context_for(document, result, lang, datetime.now(UTC).date()), **extra)
 
 
@@ -208,7 +209,6 @@ def results(partnership_id: int, number: int):
     args = {"partnership_id": partnership.id, "number": number, "weighting": weighting, "lang": str(get_locale())}
     return group_report_page(
         round_, weighting, url_for(".round_pdf", **args), url_for(".round_pdf", paper="letter", **args),
-        weighting=weighting,
         weighting_urls={w: url_for(".results", partnership_id=partnership.id, number=number, weighting=w)
                         for w in WEIGHTINGS})
 

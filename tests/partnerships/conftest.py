@@ -1,0 +1,94 @@
+"""Facilitators, partnerships and respondents joining by code, through the test client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from questionnaire import item_bank
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def signed_in(app) -> Callable[[str], object]:
+    """A new client signed up (and so signed in) as a facilitator with this email address."""
+
+    def make(email: str):
+        client = app.test_client()
+        response = client.post("/account/signup", data={"email": email, "password": PASSWORD, "confirm": PASSWORD})
+        assert response.status_code == 303, response.text
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_round(signed_in) -> Callable[..., dict]:
+    """A partnership with its profile answered and one open round; returns its ids, code and client."""
+
+    def make(email: str = "facilitator@example.org", name: str = "Green Valley Partnership") -> dict:
+        client = signed_in(email)
+        created = client.post("/facilitator/partnerships", data={
+            "name": name, "region": "Valley", "region_type": "network_small_medium_cities"})
+        partnership_id = int(re.search(r"/p/(\d+)/profile", created.location).group(1))
+        profile = client.post(f"/facilitator/p/{partnership_id}/profile", data=MultiDict([
+            ("profile.region_type", "network_small_medium_cities"), ("profile.stage", "operating"),
+            ("profile.explicit", "yes"), ("profile.form", "written_agreement"),
+            ("profile.delegated_functions", "none")]))
+        assert profile.status_code == 303, profile.text
+        opened = client.post(f"/facilitator/p/{partnership_id}/rounds")
+        dashboard = client.get(opened.location)
+        code = re.search(r'<p class="join-code"[^>]*>([A-Z0-9]{6})</p>', dashboard.text).group(1)
+        return {"client": client, "partnership_id": partnership_id, "number": 1, "code": code,
+                "base": f"/facilitator/p/{partnership_id}/rounds/1"}
+
+    return make
+
+
+def answers_for(questionnaire, section, enabler: int, barrier: int, group: str, organisation: str | None) -> MultiDict:
+    """A page of answers as the browser sends it (the profile page carries the group chosen on joining)."""
+    data = []
+    if section.id == "profile":
+        data = [("respondent.group", group), ("respondent.organisation", organisation or "")]
+    for item in section.items:
+        if item.id.startswith(("profile.", "respondent.")) or item.type == "text":
+            continue
+        if item.scale == "agree5":
+            data.append((item.id, str(enabler)))
+        elif item.scale == "severity5":
+            data.append((item.id, str(barrier)))
+        elif item.scale == "strength5":
+            data.append((item.id, "3"))
+        else:
+            data.append((item.id, "partly"))
+    return MultiDict([*data, ("action", "next")])
+
+
+@pytest.fixture
+def respondent_joins(app, questionnaire) -> Callable[..., tuple[object, str]]:
+    """A respondent joins by code in a fresh browser, answers every page and (by default) submits."""
+
+    def join(code: str, group: str, organisation: str | None = None, enabler: int = 4, barrier: int = 1,
+             submit: bool = True) -> tuple[object, str]:
+        client = app.test_client()
+        entered = client.post("/join", data={"code": code.lower()[:3] + " " + code.lower()[3:]})
+        assert entered.status_code == 303, entered.text
+        joined = client.post(entered.location, data={"group": group, "organisation": organisation or ""})
+        assert joined.status_code == 303, joined.text
+        token = re.search(r"/r/([^/]+)/welcome", joined.location).group(1)
+        for section in questionnaire.sections:
+            response = client.post(f"/r/{token}/s/{section.id}",
+                                   data=answers_for(questionnaire, section, enabler, barrier, group, organisation))
+            assert response.status_code == 303, response.text
+        if submit:
+            assert client.post(f"/r/{token}/submit").status_code == 303
+        return client, token
+
+    return join
+
+
+GROUPS = item_bank.GROUPS

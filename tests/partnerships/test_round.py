@@ -1,0 +1,156 @@
+"""A facilitator runs a round: nine respondents in three groups join by code, answer and submit."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from partnerships.exports import csv_to_document, xlsx_to_document
+from reports.service import score_document
+
+
+@pytest.fixture
+def full_round(make_round, respondent_joins):
+    """Four rural (two from one village), three urban and two business respondents, all submitted."""
+    round_ = make_round()
+    tokens = []
+    for organisation, enabler, barrier in [("Village A", 2, 3), ("Village A", 2, 3), ("Village B", 1, 4),
+                                           (None, 2, 3)]:
+        tokens.append(respondent_joins(round_["code"], "rural_public", organisation, enabler, barrier)[1])
+    for organisation in ("Town", "City", "City"):
+        tokens.append(respondent_joins(round_["code"], "urban_public", organisation, 5, 0)[1])
+    for organisation in ("Chamber", "Farmers' Co-op"):
+        tokens.append(respondent_joins(round_["code"], "business", organisation, 4, 1)[1])
+    round_["tokens"] = tokens
+    return round_
+
+
+def test_dashboard_counts_and_live_progress(full_round, respondent_joins):
+    client, base = full_round["client"], full_round["base"]
+    respondent_joins(full_round["code"], "civil_society", submit=False)
+    progress = client.get(f"{base}/progress.json").get_json()
+    assert progress["totals"] == {"joined": 10, "in_progress": 1, "submitted": 9}
+    by_group = {row["group"]: row for row in progress["groups"]}
+    assert by_group["rural_public"] == {"group": "rural_public", "joined": 4, "in_progress": 0, "submitted": 4}
+    assert by_group["business"]["submitted"] == 2
+    assert by_group["civil_society"] == {"group": "civil_society", "joined": 1, "in_progress": 1, "submitted": 0}
+    page = client.get(base).text
+    assert 'data-group="rural_public"' in page and re.search(r'data-key="submitted">9<', page)
+    assert "<svg" in page and full_round["code"] in page  # QR code and join code
+
+
+def test_group_result_matches_the_scorer_on_the_exported_file(app, full_round):
+    client, base = full_round["client"], full_round["base"]
+    exported = client.get(f"{base}/export.json")
+    assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
+    document = exported.get_json()
+    assert len(document["respondents"]) == 9
+    assert document["profile"]["profile.explicit"] == "yes"
+    scored = app.test_cli_runner().invoke(args=["score", "-"], input=json.dumps(document))
+    assert scored.exit_code == 0, scored.output
+    result = json.loads(scored.stdout)
+    assert result["respondents"] == 9 and result["organisations"] == 7
+    assert set(result["groups"]) == {"rural_public", "urban_public"} and result["suppressed_groups"] == 1
+    # Village A's two respondents count once: rural trust = (25 + 0 + 25) / 3 organisations = 16.7
+    assert result["groups"]["rural_public"]["dimensions"]["enabler.trust"]["score"] == 16.7
+    page = client.get(f"{base}/results")
+    assert page.status_code == 200
+    assert "Stakeholder groups" in page.text
+    assert "1 group with fewer than 3 respondents is not shown on its own" in page.text
+    trust = result["dimensions"]["enabler.trust"]["score"]
+    assert re.search(rf"Trust and dialogue</th><td class=\"number\">{trust:g}</td>", page.text)
+    per_respondent = client.get(f"{base}/results?weighting=respondent").text
+    assert "each respondent counts the same</strong>" in per_respondent
+    pdf = client.get(f"{base}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_csv_and_xlsx_exports_rescore_to_the_same_result(app, full_round, questionnaire):
+    client, base = full_round["client"], full_round["base"]
+    document = client.get(f"{base}/export.json").get_json()
+    csv_text = client.get(f"{base}/export.csv").text
+    assert csv_text.splitlines()[0].startswith("respondent,group,organisation,profile.region_type")
+    assert len(csv_text.strip().splitlines()) == 10
+    xlsx = client.get(f"{base}/export.xlsx").data
+    workbook = load_workbook(io.BytesIO(xlsx), read_only=True)
+    assert workbook.sheetnames == ["answers", "dimensions", "items"]
+    workbook.close()
+    with app.app_context():
+        expected = score_document(document)
+        for rebuilt in (csv_to_document(csv_text, questionnaire), xlsx_to_document(xlsx, questionnaire)):
+            again = score_document(rebuilt)
+            assert again["dimensions"] == expected["dimensions"]
+            assert again["groups"] == expected["groups"]
+            assert again["governance"] == expected["governance"]
+            assert again["recommendations"] == expected["recommendations"]
+
+
+def test_respondents_answer_no_profile_and_see_only_their_own_results(full_round):
+    client, base = full_round["client"], full_round["base"]
+    # A respondent's own page: their results, and no link to the group's until it is published.
+    from flask import current_app  # noqa: F401 - the app is imported through the client
+
+    respondent = client.application.test_client()
+    token = full_round["tokens"][0]
+    profile_page = respondent.get(f"/r/{token}/s/profile").text
+    assert "profile.explicit" not in profile_page  # the partnership's profile is not asked again
+    done = respondent.get(f"/r/{token}/done").text
+    assert "Your results" in done and "See the results of the whole partnership" not in done
+    assert respondent.get(f"/r/{token}/group").status_code == 404
+    client.post(f"{base}/publish")
+    assert "See the results of the whole partnership" in respondent.get(f"/r/{token}/done").text
+    group = respondent.get(f"/r/{token}/group")
+    assert group.status_code == 200 and "Green Valley Partnership" in group.text
+
+
+def test_closing_and_reopening_a_round(make_round, respondent_joins):
+    round_ = make_round()
+    client, base = round_["client"], round_["base"]
+    waiting, token = respondent_joins(round_["code"], "business", submit=False)
+    assert client.post(f"{base}/close").status_code == 303
+    closed_join = client.application.test_client().post("/join", data={"code": round_["code"]})
+    assert "This round is closed" in client.application.test_client().get(closed_join.location).text
+    refused = waiting.post(f"/r/{token}/s/barriers", data={"barrier.funding": "0"})
+    assert refused.status_code == 409 and "closed by its facilitator" in refused.text
+    assert waiting.post(f"/r/{token}/submit").status_code == 409
+    page = waiting.get(f"/r/{token}/s/barriers")
+    assert page.status_code == 200 and 'name="barrier.funding" value="1" checked' in page.text  # kept
+    assert client.post(f"{base}/reopen").status_code == 303
+    assert waiting.post(f"/r/{token}/submit").status_code == 303
+
+
+def test_group_results_wait_for_three_respondents(make_round, respondent_joins):
+    round_ = make_round()
+    respondent_joins(round_["code"], "business")
+    respondent_joins(round_["code"], "business")
+    page = round_["client"].get(f"{round_['base']}/results")
+    assert "No results yet" in page.text and "Submitted so far: 2" in page.text
+    assert round_["client"].get(f"{round_['base']}/report.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("code", ["ZZZZZZ", "", "A" * 20, "' OR 1=1 --"])
+def test_wrong_codes_get_a_clear_page(client, code):
+    response = client.post("/join", data={"code": code})
+    assert response.status_code in (400, 404)
+    assert "There is a problem" in response.text
+
+
+def test_unknown_invitation(client):
+    response = client.get("/j/not-an-invitation")
+    assert response.status_code == 404 and "This invitation is unknown" in response.text
+
+
+def test_join_requires_a_group_and_no_personal_data(make_round, app):
+    round_ = make_round()
+    client = app.test_client()
+    invitation = client.post("/join", data={"code": round_["code"]}).location
+    form = client.get(invitation).text
+    assert "email" not in form.lower() and 'name="group"' in form
+    missing = client.post(invitation, data={"organisation": "Town"})
+    assert missing.status_code == 400 and "Please choose the kind of organisation" in missing.text
+    tampered = client.post(invitation, data={"group": "mayors"})
+    assert tampered.status_code == 400 and "not one of the answers offered" in tampered.text
