@@ -17,11 +17,11 @@ from database import db
 from extensions import babel, csrf, limiter, login_manager, migrate
 from pages import errors, i18n
 from pages.views import bp as pages_bp
+from partnerships.demo import demo_cli
 from partnerships.join import bp as join_bp
 from partnerships.views import bp as partnerships_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
-from questionnaire.demo import demo_cli
 from questionnaire.views import bp as questionnaire_bp
 from reports.cli import report_command, score_command
 from reports.views import bp as reports_bp

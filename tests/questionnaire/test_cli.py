@@ -41,4 +41,18 @@ def test_demo_load_is_idempotent(app):
     assert first.exit_code == second.exit_code == 0
     assert first.output == second.output and "/r/" in first.output
     with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(Respondent)).scalar() == 3
+        assert db.session.execute(select(func.count()).select_from(Respondent)).scalar() == 3 + 9
+
+
+def test_demo_facilitator_signs_in_and_sees_a_round_of_nine(app):
+    import re
+
+    output = app.test_cli_runner().invoke(args=["demo", "load"]).output
+    email, password = re.search(r"as (\S+) with password (\S+)", output).groups()
+    client = app.test_client()
+    assert client.post("/account/signin", data={"email": email, "password": password}).status_code == 303
+    partnership = re.search(r'href="(/facilitator/p/\d+)"', client.get("/facilitator/").text).group(1)
+    progress = client.get(f"{partnership}/rounds/1/progress.json").get_json()
+    assert progress["totals"] == {"joined": 9, "in_progress": 0, "submitted": 9}
+    results = client.get(f"{partnership}/rounds/1/results")
+    assert results.status_code == 200 and "Scores by stakeholder group" in results.text
