@@ -15,7 +15,6 @@ from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
 from partnerships.views import group_report_page
 from questionnaire.views import load_respondent
-from reports import labels
 
 bp = Blueprint("join", __name__)
 
@@ -49,7 +48,10 @@ def join_round(invite_token: str):
                                                 str(get_locale()))
         db.session.commit()
         return redirect(url_for("questionnaire.welcome", token=token), 303)
-    return render_template("partnerships/join.html", round=round_, form=form, group_names=labels.GROUPS), \
+    questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
+    lang = str(get_locale())
+    group_names = {option.value: option.label[lang] for option in questionnaire.items["respondent.group"].options}
+    return render_template("partnerships/join.html", round=round_, form=form, group_names=group_names), \
         400 if form.errors else 200
 
 

@@ -1,0 +1,72 @@
+"""A facilitator runs a round in the browser while respondents join by code on their phones."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery staple"
+
+
+def fill_unanswered(page) -> None:
+    for fieldset in page.locator("fieldset.item").all():
+        if fieldset.locator("input:checked").count() == 0:
+            fieldset.locator("input").first.check()
+
+
+def respondent_submits(browser, base: str, code: str, group_label: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("link", name="Join with a code").click()
+    page.get_by_label("Code").fill(code.lower())
+    page.get_by_role("button", name="Join").click()
+    page.get_by_label(group_label).check()
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("link", name="Continue to the questions").click()
+    for number in range(1, 7):
+        fill_unanswered(page)
+        page.get_by_role("button", name="Save and continue" if number < 6 else "Save and review").click()
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("heading", name="Your results").is_visible()
+    context.close()
+
+
+def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + "/account/signup")
+    page.get_by_label("Email address").fill("facilitator@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("Name of the partnership").fill("Browser Valley")
+    page.get_by_label("A network of small and medium-sized towns").check()
+    page.get_by_role("button", name="Create partnership").click()
+    # The profile, once for every round.
+    page.get_by_role("group", name="Is there a named partnership").get_by_label("Yes", exact=True).check()
+    page.get_by_label("None", exact=True).first.check()
+    page.get_by_role("button", name="Save the profile").click()
+    assert page.get_by_text("The partnership's profile is saved.").is_visible()
+    page.get_by_role("button", name="Open a new round").click()
+    code = page.locator(".join-code").inner_text().strip()
+    assert len(code) == 6
+    assert page.locator(".qr svg").count() == 1
+    screenshot(page, "dashboard-empty")
+
+    for group_label in ("Rural public body (village, rural municipality)",
+                        "Urban public body (city, town, urban municipality)",
+                        "Business or business association"):
+        respondent_submits(browser, live_server, code, group_label)
+
+    # The dashboard updates by itself (polling) without a reload.
+    total_submitted = page.locator('tfoot [data-group="total"] [data-key="submitted"]')
+    page.wait_for_function("document.querySelector('tfoot [data-key=\"submitted\"]').textContent === '3'",
+                           timeout=15000)
+    assert total_submitted.inner_text() == "3"
+    screenshot(page, "dashboard-live")
+
+    page.get_by_role("link", name="Group results and report").click()
+    assert page.get_by_role("heading", name="Browser Valley").is_visible()
+    assert page.get_by_text("3 groups with fewer than 3 respondents are not shown on their own").is_visible()
+    context.close()
