@@ -54,19 +54,24 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     assert page.locator(".qr svg").count() == 1
     screenshot(page, "dashboard-empty")
 
-    for group_label in ("Rural public body (village, rural municipality)",
-                        "Urban public body (city, town, urban municipality)",
-                        "Business or business association"):
+    rural, urban, business = ("Rural public body (village, rural municipality)",
+                              "Urban public body (city, town, urban municipality)",
+                              "Business or business association")
+    for group_label in [rural] * 4 + [urban] * 3 + [business] * 2:  # nine in three groups, one of two
         respondent_submits(browser, live_server, code, group_label)
 
     # The dashboard updates by itself (polling) without a reload.
     total_submitted = page.locator('tfoot [data-group="total"] [data-key="submitted"]')
-    page.wait_for_function("document.querySelector('tfoot [data-key=\"submitted\"]').textContent === '3'",
+    page.wait_for_function("document.querySelector('tfoot [data-key=\"submitted\"]').textContent === '9'",
                            timeout=15000)
-    assert total_submitted.inner_text() == "3"
+    assert total_submitted.inner_text() == "9"
+    assert page.locator('[data-group="business"] [data-key="submitted"]').inner_text() == "2"
     screenshot(page, "dashboard-live")
 
     page.get_by_role("link", name="Group results and report").click()
     assert page.get_by_role("heading", name="Browser Valley").is_visible()
-    assert page.get_by_text("3 groups with fewer than 3 respondents are not shown on their own").is_visible()
+    assert page.get_by_text("1 group with fewer than 3 respondents is not shown on its own").is_visible()
+    groups_table = page.get_by_role("table", name="Scores by stakeholder group")
+    assert "Rural public bodies (n=4)" in groups_table.inner_text()
+    assert "Business (n=" not in groups_table.inner_text()
     context.close()
