@@ -25,7 +25,7 @@ translations: install
 ## make run: install, migrate the SQLite database, load demo data and serve on http://$(HOST):$(PORT)
 run: translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load
+	RUPA_DEMO_BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask demo load
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when a server answers
