@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -17,6 +18,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core and the Nu Html Checker (vnu.jar, run on Java) for the quality-gate browser tests.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Compiled catalogues are build output (not in git): make them from the .po files every time.
 translations: install
@@ -38,7 +44,7 @@ test: test-sqlite
 		echo "Skipping the PostgreSQL run: no server answers at $(POSTGRES_TEST_URL) (see README)"; \
 	fi
 
-test-sqlite: translations
+test-sqlite: translations $(NODE_STAMP)
 	$(BIN)/pytest
 
 test-postgres: translations

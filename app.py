@@ -14,7 +14,7 @@ from accounts.cli import users_cli
 from accounts.views import bp as accounts_bp
 from config import load_config
 from database import db
-from extensions import babel, csrf, limiter, login_manager, migrate
+from extensions import babel, compress, csrf, limiter, login_manager, migrate
 from pages import errors, i18n
 from pages.views import bp as pages_bp
 from partnerships.demo import demo_cli
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
     babel.init_app(app, locale_selector=i18n.select_locale,

@@ -37,6 +37,13 @@ DEFAULTS = {
     # Rate-limit counters: in memory by default; a redis:// URL shares them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                           "application/json", "image/svg+xml", "text/csv"],
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 500,
+    # Streamed responses (static files) are sent as they are: compressing them would leave the file open.
+    "COMPRESS_STREAMS": False,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
 }
 
 

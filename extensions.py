@@ -1,6 +1,7 @@
 """Flask extension objects, created once and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,3 +14,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 # In memory by default; RUPA_RATELIMIT_STORAGE_URI=redis://... shares the counts between processes.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Pages travel compressed (rural connections are slow); PDFs and images are left as they are.
+compress = Compress()

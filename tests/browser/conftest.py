@@ -36,9 +36,15 @@ def browser():
         browser.close()
 
 
+class LiveServer(str):
+    """The base URL of a served app, with the app itself at hand for setting up data."""
+
+    app: object
+
+
 @pytest.fixture
 def live_server(tmp_path, database_url):
-    """The real app (CSRF on) served over HTTP; yields its base URL."""
+    """The real app (CSRF on) served over HTTP; yields its base URL (``.app`` is the app)."""
     app = create_app({
         "SECRET_KEY": "browser-test",
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -50,7 +56,9 @@ def live_server(tmp_path, database_url):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    url.app = app
+    yield url
     server.shutdown()
     thread.join()
     with app.app_context():

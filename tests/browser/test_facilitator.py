@@ -49,7 +49,7 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     page.get_by_role("button", name="Save the profile").click()
     assert page.get_by_text("The partnership's profile is saved.").is_visible()
     page.get_by_role("button", name="Open a new round").click()
-    code = page.locator(".join-code").inner_text().strip()
+    code = page.locator(".join-code [aria-hidden=true]").inner_text().strip()
     assert len(code) == 6
     assert page.locator(".qr svg").count() == 1
     screenshot(page, "dashboard-empty")
@@ -74,4 +74,41 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     groups_table = page.get_by_role("table", name="Scores by stakeholder group")
     assert "Rural public bodies (n=4)" in groups_table.inner_text()
     assert "Business (n=" not in groups_table.inner_text()
+    context.close()
+
+
+def test_facilitator_main_walk_without_javascript(browser, live_server):
+    from database import db
+    from partnerships import service
+    from partnerships.models import Round
+    from questionnaire.models import Answer
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/account/signup")
+    page.get_by_label("Email address").fill("nojs@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("Name of the partnership").fill("Quiet Valley")
+    page.get_by_role("button", name="Create partnership").click()
+    page.get_by_role("group", name="Is there a named partnership").get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Save the profile").click()
+    page.get_by_role("button", name="Open a new round").click()
+    assert page.get_by_text("Reload the page to see new answers.").is_visible()  # no live updates
+    with live_server.app.app_context():  # three respondents submit meanwhile
+        round_ = db.session.execute(db.select(Round)).scalar_one()
+        for group in ("rural_public", "rural_public", "urban_public"):
+            respondent, _token = service.join_round(round_, group, None, "en")
+            respondent.answers.extend(Answer(item_id=f"barrier.{gap}", value=3) for gap in
+                                      ("funding", "policy", "capacity"))
+            respondent.status, respondent.submitted_at = "submitted", __import__("database").utcnow()
+        db.session.commit()
+    page.reload()
+    assert page.locator('tfoot [data-key="submitted"]').inner_text() == "3"
+    page.get_by_role("button", name="Close the round").click()
+    assert page.get_by_text("The round is closed").is_visible()
+    page.get_by_role("link", name="Group results and report").click()
+    assert page.get_by_role("heading", name="Quiet Valley").is_visible()
+    assert page.get_by_role("button", name="Print").is_hidden()  # needs JavaScript, so not offered
     context.close()

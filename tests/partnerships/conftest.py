@@ -42,7 +42,7 @@ def make_round(signed_in) -> Callable[..., dict]:
         assert profile.status_code == 303, profile.text
         opened = client.post(f"/facilitator/p/{partnership_id}/rounds")
         dashboard = client.get(opened.location)
-        code = re.search(r'<p class="join-code"[^>]*>([A-Z0-9]{6})</p>', dashboard.text).group(1)
+        code = re.search(r'<p class="join-code"><span aria-hidden="true">([A-Z0-9]{6})</span>', dashboard.text).group(1)
         return {"client": client, "partnership_id": partnership_id, "number": 1, "code": code,
                 "base": f"/facilitator/p/{partnership_id}/rounds/1"}
 

@@ -1,0 +1,138 @@
+"""Every page of the product in a realistic state, including error states, for the quality gates.
+
+``build_site`` fills the live server's database (the demo data plus a closed round, a round without
+results and a respondent in progress); ``STATES`` are named steps that bring a browser page to one
+state. Steps use selectors, not wording, so they work in every language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from database import db, utcnow
+from partnerships import service
+from partnerships.models import Partnership, Round
+
+
+@dataclass
+class Site:
+    url: str
+    individual_done: str  # a submitted individual respondent's resume path
+    group_member: str  # a respondent of the published demo round
+    in_progress: str  # a fresh respondent's token
+    facilitator: tuple[str, str]
+    partnership: str  # the demo partnership's facilitator path
+    closed_invite: str
+    open_invite: str
+    empty_round: str
+
+
+def build_site(live_server) -> Site:
+    app = live_server.app
+    output = app.test_cli_runner().invoke(args=["demo", "load"]).output
+    links = re.findall(r"http://127\.0\.0\.1:\d+(/r/\S+)", output)
+    email, password = re.search(r"as (\S+) with password (\S+)", output).groups()
+    with app.app_context():
+        partnership = db.session.execute(db.select(Partnership)).scalar_one()
+        closed = service.open_round(partnership, app.config["QUESTIONNAIRE_VERSION"])
+        service.set_open(closed, False)
+        empty = service.open_round(partnership, app.config["QUESTIONNAIRE_VERSION"])
+        demo_round = db.session.execute(db.select(Round).where(Round.number == 1)).scalar_one()
+        member, member_token = service.join_round(demo_round, "business", None, "en")
+        member.status, member.submitted_at = "submitted", utcnow()
+        _fresh, fresh_token = service.join_round(empty, "rural_public", None, "en")
+        db.session.commit()
+        site = Site(url=str(live_server), individual_done=links[0], group_member=f"/r/{member_token}",
+                    in_progress=fresh_token, facilitator=(email, password),
+                    partnership=f"/facilitator/p/{partnership.id}", closed_invite=f"/j/{closed.invite_token}",
+                    open_invite=f"/j/{empty.invite_token}",
+                    empty_round=f"/facilitator/p/{partnership.id}/rounds/{empty.number}")
+    return site
+
+
+def submit_first_form(page) -> None:
+    page.locator("main form button[type=submit]").first.click()
+
+
+def sign_in(page, site: Site) -> None:
+    page.goto(site.url + "/account/signin")
+    page.locator("#email").fill(site.facilitator[0])
+    page.locator("#password").fill(site.facilitator[1])
+    submit_first_form(page)
+
+
+def _goto(path: str):
+    return lambda page, site: page.goto(site.url + path(site) if callable(path) else site.url + path)
+
+
+def _post_empty(path):
+    def step(page, site):
+        _goto(path)(page, site)
+        submit_first_form(page)
+    return step
+
+
+def _join_code_error(page, site):
+    page.goto(site.url + "/join")
+    page.locator("#code").fill("ZZZZZZ")
+    submit_first_form(page)
+
+
+def _submit_incomplete(page, site):
+    page.goto(f"{site.url}/r/{site.in_progress}/review")
+    page.locator("main form.submit-form button").click()
+
+
+def _section_checked(page, site):
+    page.goto(f"{site.url}/r/{site.in_progress}/s/linkages?check=1")
+
+
+def _profile_error(page, site):
+    page.goto(site.url + site.partnership + "/profile")
+    page.locator('input[name="profile.delegated_functions"]').nth(0).check()
+    page.locator('input[name="profile.delegated_functions"]').nth(2).check()
+    submit_first_form(page)
+
+
+def _create_error(page, site):
+    page.goto(site.url + "/facilitator/")
+    page.locator("main form button[type=submit]").last.click()
+
+
+SECTIONS = ("profile", "linkages", "enablers", "barriers", "practices", "open")
+
+# (name, needs a signed-in facilitator, step, is a respondent page)
+STATES = [
+    ("home", False, _goto("/"), True),
+    ("about", False, _goto("/about"), True),
+    ("join-code", False, _goto("/join"), True),
+    ("join-code-error", False, _join_code_error, True),
+    ("join", False, _goto(lambda s: s.open_invite), True),
+    ("join-error", False, _post_empty(lambda s: s.open_invite), True),
+    ("round-closed", False, _goto(lambda s: s.closed_invite), True),
+    ("not-found", False, _goto("/no/such/page"), True),
+    *[(f"section-{section}", False, _goto(lambda s, section=section: f"/r/{s.in_progress}/s/{section}"), True)
+      for section in SECTIONS],
+    ("section-with-errors", False, _section_checked, True),
+    ("welcome", False, _goto(lambda s: f"/r/{s.in_progress}/welcome"), True),
+    ("saved", False, _goto(lambda s: f"/r/{s.in_progress}/saved"), True),
+    ("review-with-errors", False, _submit_incomplete, True),
+    ("results", False, _goto(lambda s: s.individual_done), True),
+    ("report", False, _goto(lambda s: s.individual_done + "/report"), True),
+    ("group-results-published", False, _goto(lambda s: s.group_member + "/group"), True),
+    ("signin", False, _goto("/account/signin"), False),
+    ("signin-error", False, _post_empty("/account/signin"), False),
+    ("signup", False, _goto("/account/signup"), False),
+    ("signup-error", False, _post_empty("/account/signup"), False),
+    ("partnerships", True, _goto("/facilitator/"), False),
+    ("partnerships-create-error", True, _create_error, False),
+    ("partnership", True, _goto(lambda s: s.partnership), False),
+    ("profile", True, _goto(lambda s: s.partnership + "/profile"), False),
+    ("profile-error", True, _profile_error, False),
+    ("dashboard", True, _goto(lambda s: s.partnership + "/rounds/1"), False),
+    ("group-report", True, _goto(lambda s: s.partnership + "/rounds/1/results"), False),
+    ("no-results", True, _goto(lambda s: s.empty_round + "/results"), False),
+    ("password", True, _goto("/account/password"), False),
+    ("password-error", True, _post_empty("/account/password"), False),
+]
