@@ -20,6 +20,7 @@ from pages.views import bp as pages_bp
 from partnerships.demo import demo_cli
 from partnerships.join import bp as join_bp
 from partnerships.views import bp as partnerships_bp
+from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
 from questionnaire.views import bp as questionnaire_bp
@@ -67,7 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(OperationalError, errors.handle_database_error)
     app.register_error_handler(ProgrammingError, errors.handle_database_error)
 
-    for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, join_bp):
+    for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp, join_bp):
         app.register_blueprint(blueprint)
 
     for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli):

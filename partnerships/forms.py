@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField
+from wtforms import DateField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
@@ -41,3 +41,23 @@ class JoinForm(FlaskForm):
                        validators=[InputRequired(message=_l("Please choose the kind of organisation you speak for."))])
     organisation = StringField(_l("Name of your organisation (optional)"),
                                validators=[Optional(), Length(max=200)], filters=[clean_text])
+
+
+class ConsensusForm(FlaskForm):
+    agreed_band = RadioField(_l("Agreed rating"), choices=_choices(("strength", "developing", "concern")),
+                             validators=[InputRequired(message=_l("Choose the rating the group agreed on."))])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)], filters=[clean_text])
+    dissent_group = RadioField(_l("Which stakeholder group disagreed? (optional)"),
+                               choices=_choices(["", *item_bank.GROUPS]), validators=[Optional()])
+    dissent_reason = TextAreaField(_l("Why they disagreed (optional)"), validators=[Optional(), Length(max=2000)],
+                                   filters=[clean_text])
+
+
+class ActionForm(FlaskForm):
+    text = TextAreaField(_l("Action"), validators=[InputRequired(), Length(max=1000)], filters=[clean_text])
+    owner = StringField(_l("Owner (an organisation or a role, not a person)"),
+                        validators=[Optional(), Length(max=200)], filters=[clean_text])
+    due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
+    status = RadioField(_l("Status"), choices=_choices(("planned", "in_progress", "done", "dropped")),
+                        default="planned", validators=[InputRequired()])
+    recommendation_id = HiddenField(_l("Recommendation"), validators=[Optional(), Length(max=80)])

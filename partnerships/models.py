@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -60,6 +60,8 @@ class Round(db.Model):
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     invite_token: Mapped[str] = mapped_column(String(64), unique=True)
     is_published: Mapped[bool] = mapped_column(default=False)
+    # Where the workshop's projector view stands ("join", a dimension id, or "end"): a reload returns here.
+    workshop_step: Mapped[str] = mapped_column(String(60), default="join")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -67,6 +69,49 @@ class Round(db.Model):
     assessment: Mapped[Assessment] = relationship(
         backref=backref("round", uselist=False), cascade="all, delete-orphan", single_parent=True)
 
+    consensus: Mapped[list[Consensus]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    actions: Mapped[list[Action]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                 order_by="Action.id")
+
     @property
     def is_open(self) -> bool:
         return self.assessment.accepts_answers
+
+
+BANDS = ("strength", "developing", "concern")
+ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
+
+
+class Consensus(db.Model):
+    """The group's agreed rating of one dimension in a workshop, beside the computed band."""
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "dimension"),
+        CheckConstraint("agreed_band IN ('strength', 'developing', 'concern')", name="valid_band"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(60))
+    agreed_band: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(2000))
+    dissent_group: Mapped[str | None] = mapped_column(String(30))
+    dissent_reason: Mapped[str | None] = mapped_column(String(2000))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Action(db.Model):
+    """One line of a round's action plan: what, who (an organisation or a role), by when, how far."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name="valid_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(1000))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from database import db
-from partnerships import exports, service
+from partnerships import exports, service, workshop
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
 from questionnaire.forms import from_value, section_form_class
@@ -189,6 +189,24 @@ def enough_respondents(document: dict) -> bool:
     return len(document["respondents"]) >= current_app.extensions["rupa.rules"].settings.min_group_size
 
 
+def workshop_extra(round_: Round, result: dict, weighting: str, lang: str) -> dict:
+    """What a workshop adds to the group report: the consensus, the action plan, and the change since
+    the partnership's previous round (when that round has enough respondents)."""
+    extra: dict = {}
+    if round_.consensus:
+        extra["consensus"] = workshop.consensus_rows(round_, result)
+    if round_.actions:
+        extra["actions"] = workshop.action_rows(round_)
+    previous = db.session.execute(select(Round).where(
+        Round.partnership_id == round_.partnership_id, Round.number == round_.number - 1)).scalar_one_or_none()
+    if previous is not None:
+        previous_document = submitted_document(previous.assessment)
+        if enough_respondents(previous_document):
+            extra["change"] = {"number": previous.number, **workshop.change_since(
+                score_document(previous_document, weighting=weighting, lang=lang), result)}
+    return extra
+
+
 def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_letter_url: str | None, **extra):
     document = submitted_document(round_.assessment)
     if not enough_respondents(document):
@@ -197,9 +215,10 @@ def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_le
                                submitted=len(document["respondents"]))
     lang = str(get_locale())
     result = score_document(document, weighting=weighting, lang=lang)
+    context = report_context_for(document, result, lang, datetime.now(UTC).date(),
+                                 workshop_extra(round_, result, weighting, lang))
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
-                           weighting=weighting,
-                           r=report_context_for(document, result, lang, datetime.now(UTC).date()), **extra)
+                           weighting=weighting, r=context, **extra)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/results")
@@ -226,8 +245,9 @@ def pdf_response(round_: Round, weighting: str) -> Response:
     document = submitted_document(round_.assessment)
     if not enough_respondents(document):
         abort(404, description=_("The group report appears once at least three respondents have submitted."))
-    today = datetime.now(UTC).date()
-    pdf = report_pdf(document, weighting, str(get_locale()), paper, today)
+    today, lang = datetime.now(UTC).date(), str(get_locale())
+    extra = workshop_extra(round_, score_document(document, weighting=weighting, lang=lang), weighting, lang)
+    pdf = report_pdf(document, weighting, lang, paper, today, extra)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="rupa-round-{round_.number}-{today.isoformat()}.pdf"'})
 

@@ -65,3 +65,12 @@ SECTIONS = (
     ("linkage.", _l("Strength of rural-urban links")),
     ("practices", _l("Governance practices")),
 )
+
+STATUSES = {
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+GAP_TRENDS = {"narrowed": _l("narrowed"), "widened": _l("widened"), "unchanged": _l("unchanged")}

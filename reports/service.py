@@ -56,29 +56,38 @@ def layout_fingerprint() -> str:
     return PdfCache.key(*(f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in files))
 
 
-def report_context_for(document: dict[str, Any], result: dict, lang: str, on: date) -> dict:
+def report_context_for(document: dict[str, Any], result: dict, lang: str, on: date,
+                       extra: dict | None = None) -> dict:
+    """The report's plain data; ``extra`` adds a workshop's consensus, action plan and change since the
+    previous round."""
     questionnaire = current_app.extensions["rupa.questionnaires"][result["questionnaire"]]
-    return report_context(result, document, questionnaire, current_app.extensions["rupa.rules"], lang, on)
+    context = report_context(result, document, questionnaire, current_app.extensions["rupa.rules"], lang, on)
+    context["workshop"] = extra or {}
+    return context
 
 
-def report_print_html(document: dict[str, Any], result: dict, lang: str, paper: str, on: date) -> str:
+def report_print_html(document: dict[str, Any], result: dict, lang: str, paper: str, on: date,
+                      extra: dict | None = None) -> str:
     """The standalone HTML that WeasyPrint turns into the PDF (also what `report --html` writes)."""
     with force_locale(lang):
-        return render_template("reports/report_print.html", r=report_context_for(document, result, lang, on),
-                               paper=PAPER_SIZES[paper])
+        return render_template("reports/report_print.html",
+                               r=report_context_for(document, result, lang, on, extra), paper=PAPER_SIZES[paper])
 
 
-def report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date | None = None) -> bytes:
+def report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date | None = None,
+               extra: dict | None = None) -> bytes:
     """The PDF report of an assessment document, from the cache when nothing that goes into it changed."""
     on = on or datetime.now(UTC).date()
     cache = PdfCache(Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"))
     key = cache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper, on.isoformat(),
-                    current_app.extensions["rupa.rules"].version, weasyprint.__version__, layout_fingerprint())
+                    current_app.extensions["rupa.rules"].version, weasyprint.__version__, layout_fingerprint(),
+                    json.dumps(extra or {}, sort_keys=True, default=str))
     cached = cache.get(key)
     if cached is not None:
         return cached
     result = score_document(document, weighting=weighting, lang=lang)
-    pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on), Path(current_app.static_folder))
+    pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
+                              Path(current_app.static_folder))
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
     cache.put(key, pdf)

@@ -49,6 +49,34 @@
     window.setInterval(update, 5000);
   }
 
+  // The projector follows late answers and steps taken from another device by reloading itself when
+  // what it shows has changed; without JavaScript the facilitator reloads.
+  var projector = document.body.dataset.projectorState;
+  if (projector && window.fetch) {
+    window.setInterval(function () {
+      fetch(projector, {credentials: "same-origin"}).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (state) {
+        var shown = document.body.dataset;
+        if (state && (state.step !== shown.step || String(state.submitted) !== shown.submitted ||
+            String(state.joined) !== shown.joined || String(state.consensus) !== shown.consensus)) {
+          window.location.reload();
+        }
+      }).catch(function () {});
+    }, 4000);
+  }
+
+  // Presenter clickers send PageDown/PageUp or the arrow keys: they step the projector too.
+  if (projector) {
+    document.addEventListener("keydown", function (event) {
+      var forms = document.querySelectorAll(".projector-nav form");
+      var index = {ArrowRight: 1, PageDown: 1, ArrowLeft: 0, PageUp: 0}[event.key];
+      if (index === undefined || !forms[index] || forms[index].querySelector("button[disabled]")) { return; }
+      event.preventDefault();
+      forms[index].submit();
+    });
+  }
+
   // A second click on a once-only button would only repeat the request; the server ignores it anyway.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

@@ -100,6 +100,22 @@ def _create_error(page, site):
     page.locator("main form button[type=submit]").last.click()
 
 
+def _projector_dimension(page, site):
+    page.goto(site.url + site.partnership + "/rounds/1/projector")
+    if page.locator(".projector-join").count():
+        page.locator(".projector-nav form").last.locator("button").click()
+
+
+def _consensus_error(page, site):
+    page.goto(site.url + site.partnership + "/rounds/1/consensus")
+    page.locator(".consensus-row form").first.locator("button[type=submit]").click()
+
+
+def _actions_error(page, site):
+    page.goto(site.url + site.partnership + "/rounds/1/actions")
+    page.locator("main form button[type=submit]").first.click()
+
+
 SECTIONS = ("profile", "linkages", "enablers", "barriers", "practices", "open")
 
 # (name, needs a signed-in facilitator, step, is a respondent page)
@@ -134,5 +150,12 @@ STATES = [
     ("group-report", True, _goto(lambda s: s.partnership + "/rounds/1/results"), False),
     ("no-results", True, _goto(lambda s: s.empty_round + "/results"), False),
     ("password", True, _goto("/account/password"), False),
+    ("projector-join", True, _goto(lambda s: s.partnership + "/rounds/1/projector"), False),
+    ("projector-dimension", True, _projector_dimension, False),
+    ("projector-waiting", True, _goto(lambda s: s.empty_round + "/projector"), False),
+    ("consensus", True, _goto(lambda s: s.partnership + "/rounds/1/consensus"), False),
+    ("consensus-error", True, _consensus_error, False),
+    ("actions", True, _goto(lambda s: s.partnership + "/rounds/1/actions"), False),
+    ("actions-error", True, _actions_error, False),
     ("password-error", True, _post_empty("/account/password"), False),
 ]

@@ -112,3 +112,52 @@ def test_facilitator_main_walk_without_javascript(browser, live_server):
     assert page.get_by_role("heading", name="Quiet Valley").is_visible()
     assert page.get_by_role("button", name="Print").is_hidden()  # needs JavaScript, so not offered
     context.close()
+
+
+def test_workshop_walk_from_join_screen_to_action_plan_and_pdf(browser, live_server, screenshot, tmp_path):
+    from tests.browser.pages import build_site, sign_in
+
+    site = build_site(live_server)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, site)
+    page.goto(site.url + site.partnership + "/rounds/1")
+    page.get_by_role("link", name="Projector view").click()
+    assert page.get_by_role("heading", name="Join the assessment").is_visible()
+    screenshot(page, "projector-join-1920")
+    page.get_by_role("button", name="Next").click()
+    assert page.get_by_role("heading", name="Awareness of interdependence").is_visible()
+    assert page.get_by_role("table", name="How often each answer was given").is_visible()
+    page.reload()  # the projector lost its connection: it comes back to the same step
+    assert page.get_by_role("heading", name="Awareness of interdependence").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    screenshot(page, "projector-dimension-1280")
+
+    page.goto(site.url + site.partnership + "/rounds/1/consensus")
+    row = page.locator("#c-enabler\\.awareness")
+    row.get_by_label("Concern").check()
+    row.get_by_label("Note (optional)").fill("Rural councils rarely hear about the city's plans.")
+    row.get_by_role("button", name="Record the consensus").click()
+    assert page.get_by_text("Consensus recorded for Awareness of interdependence.").is_visible()
+
+    page.goto(site.url + site.partnership + "/rounds/1/actions")
+    page.locator("form.pick-action button").first.click()
+    assert page.get_by_text("The action is added to the plan.").is_visible()
+    page.get_by_label("Action", exact=True).fill("Quarterly rural-urban council meeting")
+    page.get_by_label("Owner (an organisation or a role, not a person)").fill("Partnership secretariat")
+    page.get_by_label("Due date (optional)").fill("2027-06-30")
+    page.get_by_role("button", name="Add to the plan").first.click()
+    assert page.get_by_role("cell", name="Partnership secretariat").is_visible()
+
+    page.goto(site.url + site.partnership + "/rounds/1/results")
+    assert page.get_by_role("heading", name="Workshop: consensus and action plan").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF (A4)").click()
+    path = tmp_path / "workshop.pdf"
+    download.value.save_as(path)
+    import pypdf
+
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    assert "Quarterly rural-urban council meeting" in " ".join(text.split())
+    context.close()

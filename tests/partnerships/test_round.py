@@ -13,22 +13,6 @@ from partnerships.exports import csv_to_document, xlsx_to_document
 from reports.service import score_document
 
 
-@pytest.fixture
-def full_round(make_round, respondent_joins):
-    """Four rural (two from one village), three urban and two business respondents, all submitted."""
-    round_ = make_round()
-    tokens = []
-    for organisation, enabler, barrier in [("Village A", 2, 3), ("Village A", 2, 3), ("Village B", 1, 4),
-                                           (None, 2, 3)]:
-        tokens.append(respondent_joins(round_["code"], "rural_public", organisation, enabler, barrier)[1])
-    for organisation in ("Town", "City", "City"):
-        tokens.append(respondent_joins(round_["code"], "urban_public", organisation, 5, 0)[1])
-    for organisation in ("Chamber", "Farmers' Co-op"):
-        tokens.append(respondent_joins(round_["code"], "business", organisation, 4, 1)[1])
-    round_["tokens"] = tokens
-    return round_
-
-
 def test_dashboard_counts_and_live_progress(full_round, respondent_joins):
     client, base = full_round["client"], full_round["base"]
     respondent_joins(full_round["code"], "civil_society", submit=False)

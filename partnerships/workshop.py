@@ -1,0 +1,103 @@
+"""Workshop mode as plain data: the projector's steps, what each step shows, the consensus, the action
+plan and the change since the previous round."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask_babel import format_date
+
+from partnerships.models import Round
+from questionnaire import item_bank
+from questionnaire.content import Questionnaire
+from reports import labels
+from scoring.dimensions import DIMENSION_IDS, DIMENSIONS
+
+STEPS = ("join", *DIMENSION_IDS, "end")
+
+
+
+
+def neighbour_step(step: str, direction: int) -> str:
+    index = STEPS.index(step) if step in STEPS else 0
+    return STEPS[max(0, min(len(STEPS) - 1, index + direction))]
+
+
+def distribution(document: dict, dimension_id: str, questionnaire: Questionnaire, lang: str) -> list[dict]:
+    """How often each answer was given on the dimension's items (all respondents, all its items)."""
+    dimension = next(d for d in DIMENSIONS if d.id == dimension_id)
+    counts = Counter(r["answers"].get(item_id) for r in document["respondents"] for item_id in dimension.items)
+    item = questionnaire.items[dimension.items[0]]
+    rows = [{"label": option.label[lang], "count": counts.get(option.value, 0)} for option in item.options]
+    rows.append({"label": questionnaire.dont_know[lang], "count": counts.get(item_bank.DONT_KNOW, 0)})
+    top = max((row["count"] for row in rows), default=0) or 1
+    for row in rows:
+        row["share"] = round(100 * row["count"] / top)
+    return rows
+
+
+def dimension_step(result: dict, document: dict, dimension_id: str, questionnaire: Questionnaire, lang: str,
+                   consensus: dict[str, Any] | None) -> dict:
+    value = result["dimensions"][dimension_id]
+    groups = [{"name": labels.GROUPS[g], "n": data["n"], "score": data["dimensions"][dimension_id]["score"],
+               "band": data["dimensions"][dimension_id]["band"],
+               "band_name": labels.BANDS[data["dimensions"][dimension_id]["band"]]}
+              for g, data in result["groups"].items()]
+    rural_urban = next((g for g in result["gaps"] if g["dimension"] == dimension_id
+                        and set(g["groups"]) == {"rural_public", "urban_public"}), None)
+    return {
+        "id": dimension_id, "name": labels.DIMENSIONS[dimension_id], "score": value["score"],
+        "band": value["band"], "band_name": labels.BANDS[value["band"]],
+        "distribution": distribution(document, dimension_id, questionnaire, lang),
+        "groups": groups, "rural_urban_gap": rural_urban, "is_contested": dimension_id in result["contested"],
+        "consensus": consensus,
+    }
+
+
+def consensus_rows(round_: Round, result: dict | None) -> list[dict]:
+    recorded = {c.dimension: c for c in round_.consensus}
+    rows = []
+    for dimension_id in DIMENSION_IDS:
+        computed = result["dimensions"][dimension_id]["band"] if result else "insufficient_data"
+        entry = recorded.get(dimension_id)
+        rows.append({
+            "id": dimension_id, "name": labels.DIMENSIONS[dimension_id],
+            "computed": computed, "computed_name": labels.BANDS[computed],
+            "agreed": entry.agreed_band if entry else None,
+            "agreed_name": labels.BANDS[entry.agreed_band] if entry else None,
+            "differs": bool(entry) and entry.agreed_band != computed,
+            "note": entry.note if entry else None,
+            "dissent_group": labels.GROUPS[entry.dissent_group] if entry and entry.dissent_group else None,
+            "dissent_reason": entry.dissent_reason if entry else None,
+        })
+    return rows
+
+
+def action_rows(round_: Round) -> list[dict]:
+    return [{"id": a.id, "text": a.text, "owner": a.owner, "due_on": a.due_on,
+             "due": format_date(a.due_on, format="medium") if a.due_on else None,
+             "status": a.status, "status_name": labels.STATUSES[a.status], "recommendation_id": a.recommendation_id}
+            for a in round_.actions]
+
+
+def change_since(previous: dict, current: dict) -> dict:
+    """Per dimension, the score then and now; and whether the rural-urban gap narrowed."""
+    def rural_urban(result, dimension_id):
+        gap = next((g for g in result["gaps"] if g["dimension"] == dimension_id
+                    and set(g["groups"]) == {"rural_public", "urban_public"}), None)
+        return gap["difference"] if gap else None
+
+    rows = []
+    for dimension_id in DIMENSION_IDS:
+        before, now = previous["dimensions"][dimension_id]["score"], current["dimensions"][dimension_id]["score"]
+        gap_before, gap_now = rural_urban(previous, dimension_id), rural_urban(current, dimension_id)
+        trend = None if gap_before is None or gap_now is None else (
+            "narrowed" if gap_now < gap_before else "widened" if gap_now > gap_before else "unchanged")
+        rows.append({
+            "name": labels.DIMENSIONS[dimension_id], "before": before, "now": now,
+            "change": None if before is None or now is None else round(now - before, 1),
+            "gap_before": gap_before, "gap_now": gap_now, "gap_trend": trend,
+            "gap_trend_name": labels.GAP_TRENDS[trend] if trend else None,
+        })
+    return {"rows": rows}

@@ -1,0 +1,173 @@
+"""Workshop mode for a round: the projector view, consensus per dimension and the action plan."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from database import db
+from partnerships import service, workshop
+from partnerships.forms import ActionForm, ConsensusForm
+from partnerships.models import Action, Consensus
+from partnerships.views import _invite_url, enough_respondents, load_round
+from reports import labels
+from reports.service import score_document, submitted_document
+from scoring.dimensions import DIMENSION_IDS
+
+bp = Blueprint("workshop", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>")
+
+
+@bp.before_request
+@login_required
+def require_facilitator():
+    """Every workshop page needs a signed-in facilitator (and load_round checks access)."""
+
+
+def round_result(round_, lang: str):
+    """The round's document and group result, or (document, None) below the anonymity threshold."""
+    document = submitted_document(round_.assessment)
+    if not enough_respondents(document):
+        return document, None
+    return document, score_document(document, lang=lang)
+
+
+@bp.get("/projector")
+def projector(partnership_id: int, number: int):
+    partnership, round_ = load_round(partnership_id, number)
+    lang = str(get_locale())
+    step = round_.workshop_step if round_.workshop_step in workshop.STEPS else "join"
+    document, result = round_result(round_, lang)
+    context = {"partnership": partnership, "round": round_, "step": step, "steps": workshop.STEPS,
+               "position": workshop.STEPS.index(step) + 1, "submitted": len(document["respondents"]),
+               "minimum": current_app.extensions["rupa.rules"].settings.min_group_size,
+               "progress": service.progress(round_)}
+    if step == "join":
+        invite_url = _invite_url(round_)
+        context.update(invite_url=invite_url, join_url=url_for("join.enter_code", _external=True),
+                       qr_svg=Markup(segno.make(invite_url, error="m").svg_inline(
+                           scale=8, dark="#000000", light="#ffffff", title=_("QR code of the invitation link"))))
+    elif step in DIMENSION_IDS and result is not None:
+        questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
+        consensus = next((c for c in workshop.consensus_rows(round_, result) if c["id"] == step), None)
+        context["dimension"] = workshop.dimension_step(result, document, step, questionnaire, lang,
+                                                       consensus if consensus and consensus["agreed"] else None)
+    elif step == "end":
+        context["consensus"] = workshop.consensus_rows(round_, result)
+    return render_template("partnerships/projector.html", **context)
+
+
+@bp.get("/projector.json")
+def projector_state(partnership_id: int, number: int):
+    """What the projector shows depends on these: when one changes, the page reloads itself."""
+    _partnership, round_ = load_round(partnership_id, number)
+    progress = service.progress(round_)
+    response = jsonify({"step": round_.workshop_step, "submitted": progress["totals"]["submitted"],
+                        "joined": progress["totals"]["joined"], "consensus": len(round_.consensus)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/projector/<any(next, previous):direction>")
+def move(partnership_id: int, number: int, direction: str):
+    partnership, round_ = load_round(partnership_id, number)
+    round_.workshop_step = workshop.neighbour_step(round_.workshop_step, 1 if direction == "next" else -1)
+    db.session.commit()
+    return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
+
+
+@bp.route("/consensus", methods=["GET", "POST"])
+def consensus(partnership_id: int, number: int):
+    partnership, round_ = load_round(partnership_id, number)
+    _document, result = round_result(round_, str(get_locale()))
+    form, failed = None, None
+    if request.method == "POST":
+        dimension_id = request.form.get("dimension")
+        if dimension_id not in DIMENSION_IDS:
+            abort(400, description=_("Unknown dimension."))
+        form = ConsensusForm()
+        if form.validate():
+            entry = db.session.execute(select(Consensus).where(
+                Consensus.round_id == round_.id, Consensus.dimension == dimension_id)).scalar_one_or_none()
+            if entry is None:
+                entry = Consensus(round_id=round_.id, dimension=dimension_id)
+                db.session.add(entry)
+            entry.agreed_band = form.agreed_band.data
+            entry.note = form.note.data or None
+            entry.dissent_group = form.dissent_group.data or None
+            entry.dissent_reason = form.dissent_reason.data or None
+            db.session.commit()
+            flash(_("Consensus recorded for %(dimension)s.", dimension=labels.DIMENSIONS[dimension_id]))
+            return redirect(url_for(".consensus", partnership_id=partnership.id, number=number,
+                                    _anchor=f"c-{dimension_id}"), 303)
+        failed = dimension_id
+    return render_template("partnerships/consensus.html", partnership=partnership, round=round_,
+                           rows=workshop.consensus_rows(round_, result), failed=failed, failed_form=form,
+                           group_names=labels.GROUPS, band_names=labels.BANDS), 400 if failed else 200
+
+
+def _recommendations(round_, lang: str) -> list[dict]:
+    _document, result = round_result(round_, lang)
+    return result["recommendations"] if result else []
+
+
+@bp.route("/actions", methods=["GET", "POST"])
+def actions(partnership_id: int, number: int):
+    partnership, round_ = load_round(partnership_id, number)
+    lang = str(get_locale())
+    recommendations = _recommendations(round_, lang)
+    form = ActionForm() if request.method == "POST" else ActionForm(formdata=None)
+    if request.method == "POST":
+        valid = form.validate()
+        if form.recommendation_id.data and form.recommendation_id.data not in {r["id"] for r in recommendations}:
+            form.recommendation_id.errors.append(_("Unknown recommendation."))
+            valid = False
+        if valid:
+            db.session.add(Action(round_id=round_.id, text=form.text.data, owner=form.owner.data or None,
+                                  due_on=form.due_on.data, status=form.status.data,
+                                  recommendation_id=form.recommendation_id.data or None))
+            db.session.commit()
+            flash(_("The action is added to the plan."))
+            return redirect(url_for(".actions", partnership_id=partnership.id, number=number), 303)
+    return render_template("partnerships/actions.html", partnership=partnership, round=round_, form=form,
+                           actions=workshop.action_rows(round_), recommendations=recommendations,
+                           status_names=labels.STATUSES), 400 if form.errors else 200
+
+
+def _load_action(round_, action_id: int) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None or action.round_id != round_.id:
+        abort(404)
+    return action
+
+
+@bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+def edit_action(partnership_id: int, number: int, action_id: int):
+    partnership, round_ = load_round(partnership_id, number)
+    action = _load_action(round_, action_id)
+    if request.method == "POST":
+        form = ActionForm()
+        form.recommendation_id.data = action.recommendation_id
+        if form.validate():
+            action.text, action.owner = form.text.data, form.owner.data or None
+            action.due_on, action.status = form.due_on.data, form.status.data
+            db.session.commit()
+            flash(_("The action is updated."))
+            return redirect(url_for(".actions", partnership_id=partnership.id, number=number), 303)
+    else:
+        form = ActionForm(formdata=None, obj=action)
+    return render_template("partnerships/action_edit.html", partnership=partnership, round=round_, form=form,
+                           action=action, status_names=labels.STATUSES), 400 if form.errors else 200
+
+
+@bp.post("/actions/<int:action_id>/delete")
+def delete_action(partnership_id: int, number: int, action_id: int):
+    partnership, round_ = load_round(partnership_id, number)
+    db.session.delete(_load_action(round_, action_id))
+    db.session.commit()
+    flash(_("The action is removed from the plan."))
+    return redirect(url_for(".actions", partnership_id=partnership.id, number=number), 303)
