@@ -35,7 +35,7 @@ run: translations
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when a server answers
-test: test-sqlite
+test: lint test-sqlite
 	@if $(BIN)/python -m tests.postgres_available "$(POSTGRES_TEST_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	elif [ -n "$$RUPA_REQUIRE_POSTGRES" ]; then \

@@ -15,10 +15,12 @@ from accounts.views import bp as accounts_bp
 from config import load_config
 from database import db
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
-from pages import errors, i18n
+from pages import errors, i18n, security
 from pages.views import bp as pages_bp
+from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
 from partnerships.join import bp as join_bp
+from partnerships.purge import purge_command
 from partnerships.views import bp as partnerships_bp
 from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
@@ -59,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=app.root_path + "/translations")
 
+    security.init_app(app)
     app.before_request(i18n.remember_requested_language)
     app.context_processor(lambda: {
         "language_links": i18n.language_links, "get_locale": get_locale, "format_decimal": format_decimal,
@@ -67,10 +70,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(HTTPException, errors.handle_http_error)
     app.register_error_handler(OperationalError, errors.handle_database_error)
     app.register_error_handler(ProgrammingError, errors.handle_database_error)
+    app.register_error_handler(Exception, errors.handle_unexpected_error)
 
-    for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp, join_bp):
+    for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
+                      partnership_data_bp, join_bp):
         app.register_blueprint(blueprint)
 
-    for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli):
+    for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command):
         app.cli.add_command(command)
     return app

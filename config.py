@@ -34,6 +34,11 @@ DEFAULTS = {
     "ALLOW_SIGNUP": True,
     "SIGNIN_RATE_LIMIT": "10 per minute;50 per hour",
     "JOIN_RATE_LIMIT": "30 per minute;300 per hour",
+    # `flask purge` removes the free-text answers of rounds closed longer ago than this.
+    "RETENTION_DAYS": 365,
+    "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
+    # Only lookups of unknown or expired resume tokens count: guessing is slowed, a room is not.
+    "RESUME_LOOKUP_RATE_LIMIT": "20 per minute;200 per hour",
     # Rate-limit counters: in memory by default; a redis:// URL shares them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,

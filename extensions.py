@@ -16,3 +16,12 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Pages travel compressed (rural connections are slow); PDFs and images are left as they are.
 compress = Compress()
+
+
+def limit_failed_token_lookups(blueprint) -> None:
+    """Rate-limit the lookups of unknown or expired tokens on a blueprint whose URLs name one: only 404s
+    count, so guessing is slowed while a room of respondents behind one address is not."""
+    from flask import current_app
+
+    limiter.limit(lambda: current_app.config["RESUME_LOOKUP_RATE_LIMIT"],
+                  deduct_when=lambda response: response.status_code == 404)(blueprint)

@@ -43,6 +43,7 @@ def _sign_in(facilitator: Facilitator) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def signup():
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404, description=_("Sign-up is closed on this installation. Ask its administrator for an account."))

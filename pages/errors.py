@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -39,9 +39,21 @@ def handle_http_error(error: HTTPException):
     return _page(code, title, message)
 
 
+def handle_unexpected_error(error: Exception):
+    """Anything unforeseen: logged with its request id, never shown (no stack trace, no SQL)."""
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    current_app.logger.exception("unexpected error (request %s)", g.get("request_id", "-"))
+    db.session.rollback()
+    return _page(500, _("Something went wrong"), _(
+        "Sorry, RUPA could not do that. Nothing you saved before is lost. Please try again; if it keeps "
+        "happening, tell the person who runs this installation the reference %(reference)s.",
+        reference=g.get("request_id", "-")))
+
+
 def handle_database_error(error: Exception):
     """A missing or unreachable database (or one not yet migrated) is not the visitor's fault."""
-    current_app.logger.error("database error: %s", error)
+    current_app.logger.error("database error (request %s): %s", g.get("request_id", "-"), error)
     db.session.rollback()
     return _page(
         503,

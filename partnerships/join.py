@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from database import db
-from extensions import limiter
+from extensions import limit_failed_token_lookups, limiter
 from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
@@ -17,6 +17,7 @@ from partnerships.views import group_report_page
 from questionnaire.views import load_respondent
 
 bp = Blueprint("join", __name__)
+limit_failed_token_lookups(bp)
 
 
 @bp.route("/join", methods=["GET", "POST"])

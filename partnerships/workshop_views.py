@@ -49,7 +49,7 @@ def projector(partnership_id: int, number: int):
     if step == "join":
         invite_url = _invite_url(round_)
         context.update(invite_url=invite_url, join_url=url_for("join.enter_code", _external=True),
-                       qr_svg=Markup(segno.make(invite_url, error="m").svg_inline(
+                       qr_svg=Markup(segno.make(invite_url, error="m").svg_inline(  # noqa: S704 - segno's SVG
                            scale=8, dark="#000000", light="#ffffff", title=_("QR code of the invitation link"))))
     elif step in DIMENSION_IDS and result is not None:
         questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]

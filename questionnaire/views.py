@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from database import db
+from extensions import limit_failed_token_lookups
 from pages.i18n import switch_language_to
 from questionnaire import journey
 from questionnaire.content import Questionnaire
@@ -20,6 +21,7 @@ from reports.context import results_context
 from reports.service import score_document, submitted_document
 
 bp = Blueprint("questionnaire", __name__)
+limit_failed_token_lookups(bp)
 
 REVIEW = "review"
 

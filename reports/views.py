@@ -8,11 +8,13 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from extensions import limit_failed_token_lookups
 from questionnaire.views import load_respondent
 from reports.pdf import PAPER_SIZES
 from reports.service import report_context_for, report_pdf, score_document, submitted_document
 
 bp = Blueprint("reports", __name__)
+limit_failed_token_lookups(bp)
 
 
 def _submitted_document(token: str):

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from app import create_app
 from database import db
+from extensions import limiter
 
 POSTGRES_URL = os.environ.get("RUPA_TEST_DATABASE_URL")
 
@@ -30,6 +31,7 @@ def app(tmp_path, database_url):
         "WTF_CSRF_ENABLED": False,
     })
     with app.app_context():
+        limiter.reset()  # rate-limit counts live in the process: each test starts from zero
         if database_url.startswith("postgresql"):
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

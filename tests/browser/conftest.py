@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from database import db
+from extensions import limiter
 
 CHROMIUM = os.environ.get("RUPA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
@@ -51,6 +52,7 @@ def live_server(tmp_path, database_url):
         "WTF_CSRF_ENABLED": True,
     })
     with app.app_context():
+        limiter.reset()
         db.drop_all()
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -1,0 +1,109 @@
+"""Personal data: a partnership's complete export, and deleting a partnership, a round or one respondent
+(each after a confirmation page; the rows are really removed)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from database import db
+from partnerships import workshop
+from partnerships.views import load_partnership, load_round
+from questionnaire.models import Answer, Respondent
+from reports import labels
+from reports.service import submitted_document
+
+bp = Blueprint("partnership_data", __name__, url_prefix="/facilitator/p/<int:partnership_id>")
+
+
+@bp.before_request
+@login_required
+def require_facilitator():
+    """Every page here needs a signed-in facilitator (and load_partnership checks access)."""
+
+
+@bp.get("/export.json")
+def export_all(partnership_id: int):
+    partnership, _role = load_partnership(partnership_id)
+    data = {
+        "partnership": {"name": partnership.name, "region": partnership.region,
+                        "region_type": partnership.region_type, "profile": partnership.profile,
+                        "created_at": partnership.created_at.isoformat()},
+        "facilitators": [{"email": m.facilitator.email, "role": m.role} for m in partnership.memberships],
+        "rounds": [],
+    }
+    for round_ in partnership.rounds:
+        everyone = {r.id: r for r in round_.assessment.respondents}
+        answers: dict[int, dict] = {rid: {} for rid in everyone}
+        for rid, item_id, value in db.session.execute(select(Answer.respondent_id, Answer.item_id, Answer.value)
+                                                      .where(Answer.respondent_id.in_(everyone))):
+            answers[rid][item_id] = value
+        data["rounds"].append({
+            "number": round_.number, "questionnaire": round_.assessment.questionnaire_version,
+            "is_open": round_.is_open, "is_published": round_.is_published,
+            "respondents": [{"status": r.status, "submitted_at": r.submitted_at.isoformat() if r.submitted_at
+                             else None, "answers": answers[r.id]} for r in everyone.values()],
+            "assessment_file": submitted_document(round_.assessment),
+            "consensus": [{"dimension": c.dimension, "agreed_band": c.agreed_band, "note": c.note,
+                           "dissent_group": c.dissent_group, "dissent_reason": c.dissent_reason}
+                          for c in round_.consensus],
+            "actions": [{k: (str(v) if k == "due_on" and v else v) for k, v in row.items()
+                         if k in ("text", "owner", "due_on", "status", "recommendation_id")}
+                        for row in workshop.action_rows(round_)],
+        })
+    return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="rupa-partnership-{partnership.id}.json"'})
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+def delete_partnership(partnership_id: int):
+    partnership, _role = load_partnership(partnership_id, owner_only=True)
+    if request.method == "POST" and request.form.get("confirm") == partnership.name:
+        db.session.delete(partnership)
+        db.session.commit()
+        flash(_("The partnership and all its answers are deleted."))
+        return redirect(url_for("partnerships.index"), 303)
+    mismatch = request.method == "POST"
+    return render_template("partnerships/delete.html", partnership=partnership, what="partnership",
+                           mismatch=mismatch), 400 if mismatch else 200
+
+
+@bp.route("/rounds/<int:number>/delete", methods=["GET", "POST"])
+def delete_round(partnership_id: int, number: int):
+    partnership, round_ = load_round(partnership_id, number)
+    if request.method == "POST":
+        db.session.delete(round_)
+        db.session.commit()
+        flash(_("Round %(number)d and all its answers are deleted.", number=number))
+        return redirect(url_for("partnerships.detail", partnership_id=partnership.id), 303)
+    return render_template("partnerships/delete.html", partnership=partnership, round=round_, what="round")
+
+
+@bp.get("/rounds/<int:number>/respondents")
+def respondents(partnership_id: int, number: int):
+    """The round's respondents by number, group and state: never their answers."""
+    partnership, round_ = load_round(partnership_id, number)
+    groups = dict(db.session.execute(select(Answer.respondent_id, Answer.value).join(Respondent).where(
+        Respondent.assessment_id == round_.assessment_id, Answer.item_id == "respondent.group")).all())
+    rows = [{"id": r.id, "number": n, "group": labels.GROUPS.get(groups.get(r.id), "—"), "status": r.status,
+             "created_at": r.created_at} for n, r in enumerate(round_.assessment.respondents, start=1)]
+    return render_template("partnerships/respondents.html", partnership=partnership, round=round_, rows=rows)
+
+
+@bp.route("/rounds/<int:number>/respondents/<int:respondent_id>/delete", methods=["GET", "POST"])
+def delete_respondent(partnership_id: int, number: int, respondent_id: int):
+    partnership, round_ = load_round(partnership_id, number)
+    respondent = db.session.get(Respondent, respondent_id)
+    if respondent is None or respondent.assessment_id != round_.assessment_id:
+        abort(404)
+    if request.method == "POST":
+        db.session.delete(respondent)
+        db.session.commit()
+        flash(_("The respondent and their answers are deleted."))
+        return redirect(url_for(".respondents", partnership_id=partnership.id, number=number), 303)
+    return render_template("partnerships/delete.html", partnership=partnership, round=round_,
+                           respondent=respondent, what="respondent")

@@ -1,0 +1,88 @@
+"""Security by default: headers, cookies, rate limits and errors that reveal nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from database import db
+
+
+def test_security_headers_on_every_page(client, start_respondent):
+    token = start_respondent()
+    for path in ("/", f"/r/{token}/s/profile", "/account/signin", "/no/such/page"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS promise
+        assert re.fullmatch(r"[0-9a-f]{16}", headers["X-Request-ID"])
+
+
+def test_https_gets_hsts_and_secure_cookies(app):
+    client = app.test_client()
+    response = client.get("/", base_url="https://rupa.example.org")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookie = response.headers.get("Set-Cookie", "")
+    if not cookie:  # the home page sets the CSRF session cookie; a form page certainly does
+        cookie = client.get("/account/signin", base_url="https://rupa.example.org").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    plain = app.test_client().get("/account/signin").headers["Set-Cookie"]
+    assert "Secure" not in plain and "HttpOnly" in plain
+
+
+def test_no_inline_script_in_any_template():
+    from pathlib import Path
+
+    for template in (Path(__file__).parents[2] / "templates").rglob("*.html"):
+        for tag in re.findall(r"<script[^>]*>", template.read_text()):
+            assert "src=" in tag, f"inline script in {template.name}"
+
+
+def test_unexpected_errors_show_a_friendly_page_without_details(tmp_path):
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite"})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("SELECT secret FROM internals")
+
+    response = app.test_client().get("/boom", headers={"X-Request-ID": "abc123"})
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "abc123" in response.text
+    assert "SELECT" not in response.text and "Traceback" not in response.text
+
+
+def test_failed_resume_lookups_are_rate_limited_but_valid_ones_are_not(app, client, start_respondent):
+    app.config["RESUME_LOOKUP_RATE_LIMIT"] = "5 per minute"
+    token = start_respondent()
+    for _ in range(12):  # a room of people on one address resuming their own links
+        assert client.get(f"/r/{token}/s/profile").status_code == 200
+    statuses = [client.get(f"/r/guess{n}/s/profile").status_code for n in range(7)]
+    assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]
+
+
+def test_sign_up_is_rate_limited(app):
+    app.config["SIGNUP_RATE_LIMIT"] = "2 per minute"
+    client = app.test_client()
+    statuses = [client.post("/account/signup", data={"email": f"u{n}@example.org"}).status_code for n in range(4)]
+    assert statuses == [400, 400, 429, 429]
+
+
+def test_request_size_is_limited(client, start_respondent):
+    token = start_respondent()
+    response = client.post(f"/r/{token}/s/open", data={"open.priorities": "x" * 300_000})
+    assert response.status_code == 413
+    assert "too large" in response.text
+
+
+@pytest.mark.parametrize("path", ["/r/x' OR '1'='1/s/profile", "/r/<script>/review", "/j/%00", "/r/" + "a" * 500])
+def test_hostile_tokens_are_plain_404s(client, app, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    with app.app_context():
+        db.session.remove()
