@@ -41,6 +41,7 @@ DEFAULTS = {
     "RESUME_LOOKUP_RATE_LIMIT": "20 per minute;200 per hour",
     # Rate-limit counters: in memory by default; a redis:// URL shares them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                            "application/json", "image/svg+xml", "text/csv"],

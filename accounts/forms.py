@@ -7,11 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
+from questionnaire.forms import clean_text
+
 MIN_PASSWORD = 10
 
 
 def strip(value: str | None) -> str | None:
-    return value.strip() if value else value
+    """Surrounding spaces and control characters (a NUL byte would break PostgreSQL) are dropped."""
+    return clean_text(value) if value else value
 
 
 class SignInForm(FlaskForm):

@@ -14,6 +14,7 @@ from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
 from partnerships.views import group_report_page
+from questionnaire.journey import looks_like_token
 from questionnaire.views import load_respondent
 
 bp = Blueprint("join", __name__)
@@ -37,7 +38,8 @@ def enter_code():
 @bp.route("/j/<invite_token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
 def join_round(invite_token: str):
-    round_ = db.session.execute(select(Round).where(Round.invite_token == invite_token)).scalar_one_or_none()
+    round_ = db.session.execute(select(Round).where(Round.invite_token == invite_token)).scalar_one_or_none() \
+        if looks_like_token(invite_token) else None
     if round_ is None:
         abort(404, description=_("This invitation is unknown: the round may have been deleted. "
                                  "Ask your facilitator for a new link or code."))

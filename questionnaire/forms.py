@@ -32,6 +32,17 @@ class SectionForm(FlaskForm):
 
     items: tuple[Item, ...] = ()
 
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' checks, then the content's own: whatever slipped through (e.g. an empty first value
+        that made a field look optional) cannot become a stored value outside its scale."""
+        valid = super().validate(extra_validators)
+        for item in self.items:
+            value = to_value(item, self[item.id].data)
+            if value not in (None, [], "") and item.value_fault(value) and not self[item.id].errors:
+                self[item.id].errors = [INVALID_CHOICE]
+                valid = False
+        return valid
+
     def answers(self) -> dict[str, Value | None]:
         """The page's answers as stored values (None = unanswered)."""
         return {item.id: to_value(item, self[item.id].data) for item in self.items}
@@ -39,7 +50,7 @@ class SectionForm(FlaskForm):
 
 def to_value(item: Item, data) -> Value | None:
     if item.type == "multi":
-        return list(data or [])
+        return [value for value in data or [] if value]  # an empty value is no choice
     if item.type == "text":
         return data or None
     if data in (None, ""):

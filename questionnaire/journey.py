@@ -6,6 +6,7 @@ They only flush; the view that calls them commits once.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -19,6 +20,7 @@ from questionnaire.content import Item, Questionnaire, Section, Value
 from questionnaire.models import Answer, Assessment, Respondent
 
 TOKEN_BYTES = 32  # 256 bits, well above the 128 the threat model asks for
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,100}")
 
 
 def hash_token(token: str) -> str:
@@ -40,9 +42,14 @@ def start_assessment(questionnaire: Questionnaire, lang: str) -> tuple[Responden
     return respondent, token
 
 
+def looks_like_token(token: str) -> bool:
+    """Tokens are URL-safe base64: anything else (NUL bytes, quotes, markup) is not worth a query."""
+    return bool(TOKEN_SHAPE.fullmatch(token or ""))
+
+
 def find_respondent(token: str, max_age_days: int) -> Respondent | None:
     """The respondent behind a resume token, or None when it is unknown or has expired."""
-    if not token or len(token) > 100:
+    if not looks_like_token(token):
         return None
     respondent = db.session.execute(
         select(Respondent).where(Respondent.token_hash == hash_token(token))

@@ -102,5 +102,5 @@ def test_missing_database_gets_a_clear_message(tmp_path):
     response = client.post("/start")
     assert response.status_code == 503
     assert "cannot reach its database" in response.text
-    assert client.get("/r/some-token").status_code == 503
+    assert client.get("/r/" + "a" * 43).status_code == 503
     assert client.get("/").status_code == 200

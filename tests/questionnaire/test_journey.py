@@ -235,3 +235,11 @@ def test_largest_questionnaire_page_with_its_assets_stays_under_60_kb(client, st
         response.close()
     assert total < 60 * 1024, f"{largest.id} page weighs {total} bytes with its assets"
     assert "http://" not in page.text.replace("http://localhost", "") and "https://" not in page.text
+
+
+def test_an_empty_first_value_cannot_smuggle_an_option_in(app, client, start_respondent):
+    token = start_respondent()
+    response = client.post(f"/r/{token}/s/profile", data=MultiDict([
+        ("profile.delegated_functions", ""), ("profile.delegated_functions", "evil")]))
+    assert response.status_code == 400
+    assert stored(app) == {}
