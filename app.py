@@ -15,7 +15,7 @@ from accounts.views import bp as accounts_bp
 from config import load_config
 from database import db
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
-from pages import errors, i18n, security
+from pages import access, errors, i18n, security
 from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                    default_translation_directories=app.root_path + "/translations")
 
     security.init_app(app)
+    app.before_request(access.enforce_access)
     app.before_request(i18n.remember_requested_language)
     app.context_processor(lambda: {
         "language_links": i18n.language_links, "get_locale": get_locale, "format_decimal": format_decimal,

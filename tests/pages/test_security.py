@@ -44,8 +44,11 @@ def test_no_inline_script_in_any_template():
             assert "src=" in tag, f"inline script in {template.name}"
 
 
-def test_unexpected_errors_show_a_friendly_page_without_details(tmp_path):
+def test_unexpected_errors_show_a_friendly_page_without_details(tmp_path, monkeypatch):
+    from pages import access
+
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite"})
+    monkeypatch.setitem(access.ACCESS, "boom", "public")
 
     @app.get("/boom")
     def boom():

@@ -1,0 +1,102 @@
+"""Who may open which route: one table, enforced before every request.
+
+Policies:
+- ``public``: anyone.
+- ``respondent``: whoever holds the private token the URL names (an unknown or expired token: 404).
+- ``invitation``: whoever holds the round's invitation link (an unknown one: 404).
+- ``facilitator``: any signed-in facilitator (otherwise: to the sign-in page).
+- ``member``: the partnership's owner or a co-facilitator (other facilitators: 404, as if it did not exist).
+- ``owner``: the partnership's owner only (co-facilitators: 403, others: 404).
+
+A route missing from the table is refused (404) and fails the access test: a new route cannot go
+unnoticed. Views still load their objects with the same checks, as a second line.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+ACCESS: dict[str, str] = {
+    "static": "public",
+    "pages.home": "public",
+    "pages.about": "public",
+    "accounts.signin": "public",
+    "accounts.signup": "public",
+    "accounts.signout": "public",
+    "accounts.change_password": "facilitator",
+    "join.enter_code": "public",
+    "join.join_round": "invitation",
+    "join.published_results": "respondent",
+    "questionnaire.start": "public",
+    "questionnaire.resume": "respondent",
+    "questionnaire.welcome": "respondent",
+    "questionnaire.saved": "respondent",
+    "questionnaire.section": "respondent",
+    "questionnaire.review": "respondent",
+    "questionnaire.submit": "respondent",
+    "questionnaire.done": "respondent",
+    "reports.report_page": "respondent",
+    "reports.report_pdf_download": "respondent",
+    "partnerships.index": "facilitator",
+    "partnerships.create": "facilitator",
+    "partnerships.detail": "member",
+    "partnerships.profile": "member",
+    "partnerships.add_facilitator": "owner",
+    "partnerships.open_round": "member",
+    "partnerships.dashboard": "member",
+    "partnerships.progress_json": "member",
+    "partnerships.round_action": "member",
+    "partnerships.results": "member",
+    "partnerships.round_pdf": "member",
+    "partnerships.export": "member",
+    "partnership_data.export_all": "member",
+    "partnership_data.delete_partnership": "owner",
+    "partnership_data.delete_round": "member",
+    "partnership_data.respondents": "member",
+    "partnership_data.delete_respondent": "member",
+    "workshop.projector": "member",
+    "workshop.projector_state": "member",
+    "workshop.move": "member",
+    "workshop.consensus": "member",
+    "workshop.actions": "member",
+    "workshop.edit_action": "member",
+    "workshop.delete_action": "member",
+}
+POLICIES = ("public", "respondent", "invitation", "facilitator", "member", "owner")
+
+
+def enforce_access() -> None:
+    """The before-request check of ACCESS for the matched route."""
+    if request.endpoint is None:  # no route matched: the 404/405 handler answers
+        return
+    policy = ACCESS.get(request.endpoint)
+    if policy is None:
+        current_app.logger.error("route %s has no access policy: refused", request.endpoint)
+        abort(404)
+    if policy == "public":
+        return
+    args = request.view_args or {}
+    if policy == "respondent":
+        from questionnaire.journey import find_respondent
+
+        if find_respondent(args.get("token", ""), current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"]) is None:
+            abort(404, description=_(
+                "This resume link is unknown or has expired. Check that you copied the whole link, "
+                "or start a new self-assessment."))
+        return
+    if policy == "invitation":
+        return  # the view answers 404 for an unknown invitation and 409 for a closed round
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
+    if policy == "facilitator":
+        return
+    from partnerships.service import role_of
+
+    role = role_of(args.get("partnership_id", -1), current_user)
+    if role is None:
+        abort(404)
+    g.partnership_role = role
+    if policy == "owner" and role != "owner":
+        abort(403)
