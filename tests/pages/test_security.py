@@ -89,3 +89,24 @@ def test_hostile_tokens_are_plain_404s(client, app, path):
     assert response.status_code == 404
     with app.app_context():
         db.session.remove()
+
+
+def test_rate_limits_are_shared_through_redis_when_configured(tmp_path):
+    """Two app processes (here: two apps) behind a load balancer count together in Redis."""
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    config = {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.sqlite",
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "WTF_CSRF_ENABLED": False,
+              "RATELIMIT_KEY_PREFIX": f"rupa-test-{uuid.uuid4().hex}", "SIGNIN_RATE_LIMIT": "3 per minute"}
+    first, second = create_app(config), create_app(config)
+    with first.app_context():
+        db.create_all()
+    statuses = [app.test_client().post("/account/signin", data={"email": "a@example.org", "password": "x"})
+                .status_code for app in (first, second, first, second)]
+    assert statuses == [400, 400, 400, 429]
