@@ -26,10 +26,11 @@ def respondent_submits(browser, base: str, code: str, group_label: str) -> None:
     page.get_by_role("button", name="Start").click()
     page.get_by_role("link", name="Continue to the questions").click()
     for number in range(1, 7):
+        expect(page.get_by_text(f"Section {number} of 6")).to_be_visible()  # the new page has loaded
         fill_unanswered(page)
         page.get_by_role("button", name="Save and continue" if number < 6 else "Save and review").click()
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Your results").is_visible()
+    expect(page.get_by_role("heading", name="Your results")).to_be_visible()
     context.close()
 
 
@@ -48,7 +49,7 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     page.get_by_role("group", name="Is there a named partnership").get_by_label("Yes", exact=True).check()
     page.get_by_label("None", exact=True).first.check()
     page.get_by_role("button", name="Save the profile").click()
-    assert page.get_by_text("The partnership's profile is saved.").is_visible()
+    expect(page.get_by_text("The partnership's profile is saved.")).to_be_visible()
     page.get_by_role("button", name="Open a new round").click()
     code = page.locator(".join-code [aria-hidden=true]").inner_text().strip()
     assert len(code) == 6
@@ -68,8 +69,8 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     screenshot(page, "dashboard-live")
 
     page.get_by_role("link", name="Group results and report").click()
-    assert page.get_by_role("heading", name="Browser Valley").is_visible()
-    assert page.get_by_text("1 group with fewer than 3 respondents is not shown on its own").is_visible()
+    expect(page.get_by_role("heading", name="Browser Valley")).to_be_visible()
+    expect(page.get_by_text("1 group with fewer than 3 respondents is not shown on its own")).to_be_visible()
     groups_table = page.get_by_role("table", name="Scores by stakeholder group")
     assert "Rural public bodies (n=4)" in groups_table.inner_text()
     assert "Business (n=" not in groups_table.inner_text()
@@ -94,7 +95,7 @@ def test_facilitator_main_walk_without_javascript(browser, live_server):
     page.get_by_role("group", name="Is there a named partnership").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save the profile").click()
     page.get_by_role("button", name="Open a new round").click()
-    assert page.get_by_text("Reload the page to see new answers.").is_visible()  # no live updates
+    expect(page.get_by_text("Reload the page to see new answers.")).to_be_visible()  # no live updates
     with live_server.app.app_context():  # three respondents submit meanwhile
         round_ = db.session.execute(db.select(Round)).scalar_one()
         for group in ("rural_public", "rural_public", "urban_public"):
@@ -106,9 +107,9 @@ def test_facilitator_main_walk_without_javascript(browser, live_server):
     page.reload()
     assert page.locator('tfoot [data-key="submitted"]').inner_text() == "3"
     page.get_by_role("button", name="Close the round").click()
-    assert page.get_by_text("The round is closed").is_visible()
+    expect(page.get_by_text("The round is closed")).to_be_visible()
     page.get_by_role("link", name="Group results and report").click()
-    assert page.get_by_role("heading", name="Quiet Valley").is_visible()
+    expect(page.get_by_role("heading", name="Quiet Valley")).to_be_visible()
     assert page.get_by_role("button", name="Print").is_hidden()  # needs JavaScript, so not offered
     context.close()
 
@@ -122,13 +123,13 @@ def test_workshop_walk_from_join_screen_to_action_plan_and_pdf(browser, live_ser
     sign_in(page, site)
     page.goto(site.url + site.partnership + "/rounds/1")
     page.get_by_role("link", name="Projector view").click()
-    assert page.get_by_role("heading", name="Join the assessment").is_visible()
+    expect(page.get_by_role("heading", name="Join the assessment")).to_be_visible()
     screenshot(page, "projector-join-1920")
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_role("heading", name="Awareness of interdependence").is_visible()
-    assert page.get_by_role("table", name="How often each answer was given").is_visible()
+    expect(page.get_by_role("heading", name="Awareness of interdependence")).to_be_visible()
+    expect(page.get_by_role("table", name="How often each answer was given")).to_be_visible()
     page.reload()  # the projector lost its connection: it comes back to the same step
-    assert page.get_by_role("heading", name="Awareness of interdependence").is_visible()
+    expect(page.get_by_role("heading", name="Awareness of interdependence")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 720})
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     screenshot(page, "projector-dimension-1280")
@@ -138,19 +139,19 @@ def test_workshop_walk_from_join_screen_to_action_plan_and_pdf(browser, live_ser
     row.get_by_label("Concern").check()
     row.get_by_label("Note (optional)").fill("Rural councils rarely hear about the city's plans.")
     row.get_by_role("button", name="Record the consensus").click()
-    assert page.get_by_text("Consensus recorded for Awareness of interdependence.").is_visible()
+    expect(page.get_by_text("Consensus recorded for Awareness of interdependence.")).to_be_visible()
 
     page.goto(site.url + site.partnership + "/rounds/1/actions")
     page.locator("form.pick-action button").first.click()
-    assert page.get_by_text("The action is added to the plan.").is_visible()
+    expect(page.get_by_text("The action is added to the plan.")).to_be_visible()
     page.get_by_label("Action", exact=True).fill("Quarterly rural-urban council meeting")
     page.get_by_label("Owner (an organisation or a role, not a person)").fill("Partnership secretariat")
     page.get_by_label("Due date (optional)").fill("2027-06-30")
     page.get_by_role("button", name="Add to the plan").first.click()
-    assert page.get_by_role("cell", name="Partnership secretariat").is_visible()
+    expect(page.get_by_role("cell", name="Partnership secretariat")).to_be_visible()
 
     page.goto(site.url + site.partnership + "/rounds/1/results")
-    assert page.get_by_role("heading", name="Workshop: consensus and action plan").is_visible()
+    expect(page.get_by_role("heading", name="Workshop: consensus and action plan")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF (A4)").click()
     path = tmp_path / "workshop.pdf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -28,21 +29,21 @@ def test_journey_without_javascript_in_french(browser, live_server, screenshot):
     page.get_by_role("button", name="Commencer une auto-évaluation").click()
     page.get_by_role("link", name="Passer aux questions").click()
     for number in range(1, 7):
-        assert page.get_by_text(f"Section {number} sur 6").is_visible()
+        expect(page.get_by_text(f"Section {number} sur 6")).to_be_visible()
         answer_visible_page(page)
         # No horizontal scrolling at 360 px.
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
         page.get_by_role("button", name="Enregistrer et continuer" if number < 6 else "Enregistrer et vérifier").click()
-    assert page.get_by_role("heading", name="Vérifiez vos réponses").is_visible()
+    expect(page.get_by_role("heading", name="Vérifiez vos réponses")).to_be_visible()
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert page.get_by_role("heading", name="Vos résultats").is_visible()
-    assert page.get_by_role("heading", name="Recommandations").is_visible()
+    expect(page.get_by_role("heading", name="Vos résultats")).to_be_visible()
+    expect(page.get_by_role("heading", name="Recommandations")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
     screenshot(page, "results-fr-nojs-360")
     # A second submission (the back button and Submit again) changes nothing and shows the results.
     page.go_back()
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert page.get_by_role("heading", name="Vos résultats").is_visible()
+    expect(page.get_by_role("heading", name="Vos résultats")).to_be_visible()
     context.close()
 
 
@@ -63,6 +64,6 @@ def test_error_summary_after_incomplete_submission(browser, live_server, screens
     # With JavaScript on, the error summary takes the focus so screen readers announce it.
     assert page.evaluate("document.activeElement.id") == "error-summary"
     page.get_by_role("link", name="Which kind of organisation do you speak for?: Not answered yet").click()
-    assert page.get_by_text("Please answer this question.").first.is_visible()
+    expect(page.get_by_text("Please answer this question.").first).to_be_visible()
     screenshot(page, "error-summary")
     context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
     page.get_by_role("link", name="Continue to the questions").click()
 
     # Page 1: profile
-    assert page.get_by_text("Section 1 of 6").is_visible()
+    expect(page.get_by_text("Section 1 of 6")).to_be_visible()
     page.get_by_role("group", name="Which kind of organisation do you speak for?").get_by_label(
         "Rural public body (village, rural municipality)").check()
     page.get_by_label("Name of your organisation (optional)").fill("Village of Upper Example")
@@ -28,22 +29,22 @@ def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
     page.get_by_role("button", name="Save and continue").click()
 
     # Page 2: linkages (keyboard: Tab to the group, arrow keys choose, Space selects)
-    assert page.get_by_text("Section 2 of 6").is_visible()
+    expect(page.get_by_text("Section 2 of 6")).to_be_visible()
     strength = page.get_by_role("group", name="People and jobs: how strong are the links")
     strength.get_by_label("Strong", exact=True).check()
     page.get_by_role("group", name="Public services: do urban and rural partners plan").get_by_label(
         "Don't know").check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.get_by_text("Section 3 of 6").is_visible()
+    expect(page.get_by_text("Section 3 of 6")).to_be_visible()
     context.close()
 
     # A new browser session knows nothing but the link.
     context = browser.new_context()
     page = context.new_page()
     page.goto(resume_link)
-    assert page.get_by_text("Section 3 of 6").is_visible()
+    expect(page.get_by_text("Section 3 of 6")).to_be_visible()
     page.get_by_role("button", name="Back").click()
-    assert page.get_by_text("Section 2 of 6").is_visible()
+    expect(page.get_by_text("Section 2 of 6")).to_be_visible()
     assert page.get_by_role("group", name="People and jobs: how strong are the links").get_by_label(
         "Strong", exact=True).is_checked()
     assert page.get_by_role("group", name="Public services: do urban and rural partners plan").get_by_label(
