@@ -12,7 +12,6 @@ import io
 import json
 import platform
 import random
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pypdf
 import weasyprint
 
 from app import create_app
-from bench.score_bench import generate
+from bench.score_bench import best_of, generate
 from reports.pdf import render_pdf
 from reports.service import report_print_html, score_document
 
@@ -54,16 +53,7 @@ def reference_like(pages: int, static: Path) -> tuple[float, int]:
         if abs(got - pages) <= 1:
             break
         sections = max(1, round(sections * pages / got))
-    return best_time(lambda: render_pdf(html, static)), pages_of(pdf)
-
-
-def best_time(function, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return best_of(lambda: render_pdf(html, static), 3), pages_of(pdf)
 
 
 def main() -> None:
@@ -79,7 +69,7 @@ def main() -> None:
             html = report_print_html(document, result, "en", "a4", date(2026, 1, 1))
             pdf, _refused = render_pdf(html, static)
             pages = pages_of(pdf)
-            seconds = best_time(lambda html=html: render_pdf(html, static))
+            seconds = best_of(lambda html=html: render_pdf(html, static), 3)
             reference_seconds, reference_pages = reference_like(pages, static)
             rows.append({
                 "report": name, "pages": pages, "seconds": round(seconds, 3),

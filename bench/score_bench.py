@@ -47,6 +47,7 @@ def floor(document: dict) -> int:
 
 
 def best_of(function, repeat: int) -> float:
+    """The fastest of ``repeat`` runs: the least disturbed by whatever else the machine does."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -51,7 +51,8 @@ def dimension_sections(dimensions: Mapping[str, Mapping[str, Any]]) -> list[dict
     return sections
 
 
-def _model(rules: RuleSet, model_id: str | None, lang: str) -> dict | None:
+def model_summary(rules: RuleSet, model_id: str | None, lang: str) -> dict | None:
+    """A governance model's words in one language (None when the model is unknown)."""
     if model_id is None:
         return None
     model = rules.models[model_id]
@@ -59,21 +60,26 @@ def _model(rules: RuleSet, model_id: str | None, lang: str) -> dict | None:
             "strengths": model.strengths[lang], "risks": model.risks[lang], "assessed_by": model.assessed_by}
 
 
+def named_recommendations(recommendations: list[dict]) -> list[dict]:
+    """The scorer's recommendations with their priority, level and dimensions in words."""
+    return [
+        {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
+         "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]]}
+        for rec in recommendations
+    ]
+
+
 def results_context(result: Mapping[str, Any], rules: RuleSet, lang: str) -> dict:
     """Everything a results page shows, as plain data."""
     governance = result["governance"]
     return {
         "sections": dimension_sections(result["dimensions"]),
-        "current": _model(rules, governance["current"], lang),
-        "recommended": _model(rules, governance["recommended"], lang),
+        "current": model_summary(rules, governance["current"], lang),
+        "recommended": model_summary(rules, governance["recommended"], lang),
         "ranking": [
-            {**_model(rules, entry["model"], lang), "fit": entry["fit"], "reasons": entry["reasons"]}
+            {**model_summary(rules, entry["model"], lang), "fit": entry["fit"], "reasons": entry["reasons"]}
             for entry in governance["ranking"]
         ],
-        "recommendations": [
-            {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
-             "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]]}
-            for rec in result["recommendations"]
-        ],
+        "recommendations": named_recommendations(result["recommendations"]),
         "respondents": result["respondents"],
     }

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
 from reports import charts, labels
-from reports.context import _model, dimension_sections
+from reports.context import dimension_sections, model_summary, named_recommendations
 from scoring.catalogue import RuleSet
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -31,13 +31,9 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
     strongest = sorted(judged, key=lambda pair: -pair[1]["score"])[:3]
     weakest = sorted(judged, key=lambda pair: pair[1]["score"])[:3]
     governance = result["governance"]
-    current = _model(rules, governance["current"], lang)
-    recommended = _model(rules, governance["recommended"], lang)
-    recommendations = [
-        {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
-         "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]]}
-        for rec in result["recommendations"]
-    ]
+    current = model_summary(rules, governance["current"], lang)
+    recommended = model_summary(rules, governance["recommended"], lang)
+    recommendations = named_recommendations(result["recommendations"])
     context = {
         "lang": lang,
         "is_group": is_group,
@@ -71,7 +67,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
         "governance": {
             "current": current,
             "recommended": recommended,
-            "ranking": [{**_model(rules, e["model"], lang), "fit": e["fit"], "reasons": e["reasons"]}
+            "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"], "reasons": e["reasons"]}
                         for e in governance["ranking"]],
         },
         "recommendations": recommendations,

@@ -9,6 +9,14 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
 
 
+def sign_up(page, base: str, email: str) -> None:
+    page.goto(base + "/account/signup")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+
 def fill_unanswered(page) -> None:
     for fieldset in page.locator("fieldset.item").all():
         if fieldset.locator("input:checked").count() == 0:
@@ -37,11 +45,7 @@ def respondent_submits(browser, base: str, code: str, group_label: str) -> None:
 def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(live_server + "/account/signup")
-    page.get_by_label("Email address").fill("facilitator@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, live_server, "facilitator@example.org")
     page.get_by_label("Name of the partnership").fill("Browser Valley")
     page.get_by_label("A network of small and medium-sized towns").check()
     page.get_by_role("button", name="Create partnership").click()
@@ -85,11 +89,7 @@ def test_facilitator_main_walk_without_javascript(browser, live_server):
 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server + "/account/signup")
-    page.get_by_label("Email address").fill("nojs@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, live_server, "nojs@example.org")
     page.get_by_label("Name of the partnership").fill("Quiet Valley")
     page.get_by_role("button", name="Create partnership").click()
     page.get_by_role("group", name="Is there a named partnership").get_by_label("No", exact=True).check()
