@@ -27,6 +27,7 @@ from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
 from questionnaire.views import bp as questionnaire_bp
 from reports.cli import report_command, score_command
+from reports.jobs import worker_command
 from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                       partnership_data_bp, join_bp):
         app.register_blueprint(blueprint)
 
-    for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command):
+    for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command,
+                    worker_command):
         app.cli.add_command(command)
     return app

@@ -39,7 +39,18 @@ DEFAULTS = {
     "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
     # Only lookups of unknown or expired resume tokens count: guessing is slowed, a room is not.
     "RESUME_LOOKUP_RATE_LIMIT": "20 per minute;200 per hour",
-    # Rate-limit counters: in memory by default; a redis:// URL shares them between processes.
+    # Redis (redis://host:6379/0), when given, holds what app processes on several hosts share: rate-limit
+    # counts, rendered PDFs, and the queue of PDF jobs run by `flask worker`. Without it all stays in
+    # this process (rate limits), on this disk (PDF_CACHE_DIR) and in the request (PDF rendering).
+    "REDIS_URL": None,
+    "REDIS_KEY_PREFIX": "rupa:",
+    "REPORT_QUEUE": "rupa-reports",
+    # A PDF job still unfinished after this many seconds is stopped and reported as failed.
+    "REPORT_JOB_TIMEOUT": 180,
+    # Rendered PDFs kept in Redis expire after this many seconds (they are rendered again on demand).
+    "PDF_CACHE_TTL": 7 * 24 * 3600,
+    # Rate-limit counters: in memory by default (or in REDIS_URL when that is set); a redis:// URL shares
+    # them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -59,6 +70,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env(prefix="RUPA")
     if test_config is not None:
         app.config.from_mapping(test_config)
+
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
     database_url = (
         app.config.get("DATABASE_URL")

@@ -25,3 +25,14 @@ def limit_failed_token_lookups(blueprint) -> None:
 
     limiter.limit(lambda: current_app.config["RESUME_LOOKUP_RATE_LIMIT"],
                   deduct_when=lambda response: response.status_code == 404)(blueprint)
+
+
+def redis_client():
+    """The app's Redis connection (``REDIS_URL``), made on first use and shared by its requests."""
+    from flask import current_app
+    from redis import Redis
+
+    client = current_app.extensions.get("rupa.redis")
+    if client is None:
+        client = current_app.extensions["rupa.redis"] = Redis.from_url(current_app.config["REDIS_URL"])
+    return client

@@ -23,8 +23,8 @@ from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
-from reports.pdf import PAPER_SIZES
-from reports.service import report_context_for, report_pdf, score_document, submitted_document
+from reports.service import report_context_for, score_document, submitted_document
+from reports.views import pdf_download, requested_paper
 from scoring.engine import WEIGHTINGS
 
 bp = Blueprint("partnerships", __name__, url_prefix="/facilitator")
@@ -239,17 +239,14 @@ def round_pdf(partnership_id: int, number: int):
 
 
 def pdf_response(round_: Round, weighting: str) -> Response:
-    paper = request.args.get("paper", "a4")
-    if paper not in PAPER_SIZES:
-        abort(400, description=_("Unknown paper size: choose A4 or US Letter."))
+    paper = requested_paper()
     document = submitted_document(round_.assessment)
     if not enough_respondents(document):
         abort(404, description=_("The group report appears once at least three respondents have submitted."))
-    today, lang = datetime.now(UTC).date(), str(get_locale())
+    lang = str(get_locale())
     extra = workshop_extra(round_, score_document(document, weighting=weighting, lang=lang), weighting, lang)
-    pdf = report_pdf(document, weighting, lang, paper, today, extra)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="rupa-round-{round_.number}-{today.isoformat()}.pdf"'})
+    back_url = url_for(".results", partnership_id=round_.partnership_id, number=round_.number, weighting=weighting)
+    return pdf_download(document, weighting, paper, f"rupa-round-{round_.number}", back_url, extra)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")

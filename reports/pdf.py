@@ -48,7 +48,7 @@ def render_pdf(html: str, static_folder: Path) -> tuple[bytes, list[str]]:
 
 
 class PdfCache:
-    """Rendered PDFs on disk, named by the hash of everything that goes into them."""
+    """Rendered PDFs on disk, named by the hash of everything that goes into them (one machine)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -70,3 +70,19 @@ class PdfCache:
         temporary = self.folder / f"{key}.pdf.tmp"
         temporary.write_bytes(pdf)
         temporary.replace(self.folder / f"{key}.pdf")  # atomic: a reader never sees half a file
+
+
+class RedisPdfCache:
+    """Rendered PDFs in Redis under the same keys, so that every app process and host shares them and
+    keeps no local files; each expires ``ttl`` seconds after it was rendered."""
+
+    def __init__(self, client, prefix: str, ttl: int):
+        self.client, self.prefix, self.ttl = client, prefix, ttl
+
+    key = staticmethod(PdfCache.key)
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.get(f"{self.prefix}pdf:{key}")
+
+    def put(self, key: str, pdf: bytes) -> None:
+        self.client.set(f"{self.prefix}pdf:{key}", pdf, ex=self.ttl)

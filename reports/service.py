@@ -15,9 +15,10 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from database import db
+from extensions import redis_client
 from questionnaire.models import Answer, Assessment, Respondent
 from reports.context import assessment_document
-from reports.pdf import PAPER_SIZES, PdfCache, render_pdf
+from reports.pdf import PAPER_SIZES, PdfCache, RedisPdfCache, render_pdf
 from reports.report import report_context
 from scoring import parse_assessment, score
 
@@ -74,21 +75,38 @@ def report_print_html(document: dict[str, Any], result: dict, lang: str, paper: 
                                r=report_context_for(document, result, lang, on, extra), paper=PAPER_SIZES[paper])
 
 
-def report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date | None = None,
-               extra: dict | None = None) -> bytes:
-    """The PDF report of an assessment document, from the cache when nothing that goes into it changed."""
-    on = on or datetime.now(UTC).date()
-    cache = PdfCache(Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"))
-    key = cache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper, on.isoformat(),
-                    current_app.extensions["rupa.rules"].version, weasyprint.__version__, layout_fingerprint(),
-                    json.dumps(extra or {}, sort_keys=True, default=str))
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+def pdf_cache() -> PdfCache | RedisPdfCache:
+    """Where rendered PDFs are kept: Redis when configured (shared by every process and host), else disk."""
+    config = current_app.config
+    if config["REDIS_URL"]:
+        return RedisPdfCache(redis_client(), config["REDIS_KEY_PREFIX"], config["PDF_CACHE_TTL"])
+    return PdfCache(Path(config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"))
+
+
+def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
+                   extra: dict | None = None) -> str:
+    """The hash of everything that goes into a PDF report: same key, same PDF."""
+    return PdfCache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper,
+                        on.isoformat(), current_app.extensions["rupa.rules"].version, weasyprint.__version__,
+                        layout_fingerprint(), json.dumps(extra or {}, sort_keys=True, default=str))
+
+
+def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
+                      extra: dict | None, key: str) -> bytes:
+    """Render a PDF report and keep it in the cache under ``key``."""
     result = score_document(document, weighting=weighting, lang=lang)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
                               Path(current_app.static_folder))
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
-    cache.put(key, pdf)
+    pdf_cache().put(key, pdf)
     return pdf
+
+
+def report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date | None = None,
+               extra: dict | None = None) -> bytes:
+    """The PDF report of an assessment document, rendered here unless the cache holds it."""
+    on = on or datetime.now(UTC).date()
+    key = report_pdf_key(document, weighting, lang, paper, on, extra)
+    cached = pdf_cache().get(key)
+    return cached if cached is not None else render_report_pdf(document, weighting, lang, paper, on, extra, key)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from extensions import limit_failed_token_lookups
 from questionnaire.views import load_respondent
+from reports.jobs import Pending, pdf_or_pending
 from reports.pdf import PAPER_SIZES
-from reports.service import report_context_for, report_pdf, score_document, submitted_document
+from reports.service import report_context_for, score_document, submitted_document
 
 bp = Blueprint("reports", __name__)
 limit_failed_token_lookups(bp)
@@ -41,15 +42,37 @@ def report_page(token: str):
 
 @bp.get("/r/<token>/report.pdf")
 def report_pdf_download(token: str):
-    paper = request.args.get("paper", "a4")
-    if paper not in PAPER_SIZES:
-        abort(400, description=_("Unknown paper size: choose A4 or US Letter."))
+    paper = requested_paper()
     document = _submitted_document(token)
     if document is None:
         return redirect(url_for("questionnaire.resume", token=token))
+    return pdf_download(document, "organisation", paper, "rupa-report", url_for(".report_page", token=token))
+
+
+def requested_paper() -> str:
+    paper = request.args.get("paper", "a4")
+    if paper not in PAPER_SIZES:
+        abort(400, description=_("Unknown paper size: choose A4 or US Letter."))
+    return paper
+
+
+def pdf_download(document: dict, weighting: str, paper: str, stem: str, back_url: str,
+                 extra: dict | None = None) -> Response:
+    """The PDF report as a download, or (while a worker renders it) a page that follows its progress.
+
+    The waiting page answers 202 and reloads nothing by itself: a script asks the same URL for JSON
+    every two seconds and starts the download when it is ready; without JavaScript, "Check again" does."""
     today = datetime.now(UTC).date()
-    pdf = report_pdf(document, "organisation", str(get_locale()), paper, today)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="rupa-report-{today.isoformat()}.pdf"',
+    outcome = pdf_or_pending(document, weighting, str(get_locale()), paper, today, extra)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if isinstance(outcome, Pending):
+        status = 500 if outcome.state == "failed" else 202
+        if wants_json:
+            return jsonify(state=outcome.state, ahead=outcome.ahead), status
+        return render_template("reports/pdf_wait.html", pending=outcome, back_url=back_url), status
+    if wants_json:
+        return jsonify(state="ready", ahead=None)
+    return Response(outcome, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{stem}-{today.isoformat()}.pdf"',
         "Cache-Control": "private, max-age=0",
     })

@@ -43,6 +43,37 @@ def app(tmp_path, database_url):
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """The local Redis (rate limits, PDF cache and jobs); skipped where none runs, unless required."""
+    import redis
+
+    url = os.environ.get("RUPA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("RUPA_REQUIRE_REDIS"):
+            pytest.fail(f"Redis is required (RUPA_REQUIRE_REDIS) but does not answer at {url}")
+        pytest.skip(f"no Redis at {url}")
+    return url
+
+
+@pytest.fixture
+def queued_app(app, redis_url):
+    """The test app with Redis configured under names no other test uses; cleaned up afterwards."""
+    import uuid
+
+    from extensions import redis_client
+
+    run = uuid.uuid4().hex[:12]
+    app.config.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"rupa-test-{run}:", REPORT_QUEUE=f"rupa-test-{run}")
+    yield app
+    with app.app_context():
+        client = redis_client()
+        for key in client.scan_iter(f"*rupa-test-{run}*"):
+            client.delete(key)
+
+
+@pytest.fixture
 def csrf_app(app):
     """The same app with CSRF protection on, as in production."""
     app.config["WTF_CSRF_ENABLED"] = True

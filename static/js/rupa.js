@@ -77,6 +77,27 @@
     });
   }
 
+  // A PDF rendered by a worker: ask the same URL for JSON every two seconds and start the download
+  // when it is ready; without JavaScript the "Check again" link does the same.
+  var poll = document.querySelector("[data-pdf-poll]");
+  if (poll && window.fetch) {
+    var status = poll.querySelector("[data-pdf-status]");
+    var timer = window.setInterval(function () {
+      fetch(poll.dataset.pdfPoll, {credentials: "same-origin", headers: {Accept: "application/json"}})
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          if (data.state === "ready") {
+            window.clearInterval(timer);
+            status.textContent = poll.dataset.readyText;
+            window.location.href = poll.dataset.pdfPoll;
+          } else if (data.state === "failed") {
+            window.clearInterval(timer);
+            status.textContent = poll.dataset.failedText;
+          }
+        }).catch(function () {});
+    }, 2000);
+  }
+
   // A second click on a once-only button would only repeat the request; the server ignores it anyway.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from partnerships.exports import csv_to_document, xlsx_to_document
 from reports.service import score_document
+from tests.reports.test_jobs import work_off
 
 
 def test_dashboard_counts_and_live_progress(full_round, respondent_joins):
@@ -138,3 +139,12 @@ def test_join_requires_a_group_and_no_personal_data(make_round, app):
     assert missing.status_code == 400 and "Please choose the kind of organisation" in missing.text
     tampered = client.post(invitation, data={"group": "mayors"})
     assert tampered.status_code == 400 and "not one of the answers offered" in tampered.text
+
+
+def test_group_report_pdf_goes_through_the_queue_too(queued_app, full_round):
+    client, url = full_round["client"], f"{full_round['base']}/report.pdf"
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and 'Back to the report' in waiting.text
+    work_off(queued_app)
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"

@@ -1,0 +1,86 @@
+"""PDF reports off the request path.
+
+With ``REDIS_URL`` configured, a PDF that is not in the cache yet is rendered by a separate worker
+process (``flask worker``, an RQ worker) instead of inside the web request: the request enqueues a job
+named by the PDF's cache key (so a second click joins the same job) and answers at once with a page
+that shows the job's progress; the PDF is served from the cache once the job has put it there. Without
+Redis the PDF is rendered inline, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from extensions import redis_client
+from reports.service import pdf_cache, render_report_pdf, report_pdf_key
+
+FAILED = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A PDF that is not ready: ``state`` is queued, started or failed; ``ahead`` counts jobs before it."""
+
+    state: str
+    ahead: int | None = None
+
+
+def report_queue() -> Queue:
+    return Queue(current_app.config["REPORT_QUEUE"], connection=redis_client())
+
+
+def render_job(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: str,
+               extra: dict | None) -> int:
+    """The job a worker runs: render the PDF into the cache (the size in bytes is the job's result)."""
+    return len(render_report_pdf(document, weighting, lang, paper, date.fromisoformat(on), extra, key))
+
+
+def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
+                   extra: dict | None = None) -> bytes | Pending:
+    """The PDF when the cache holds it (or, without Redis, once rendered here); else where its job is."""
+    key = report_pdf_key(document, weighting, lang, paper, on, extra)
+    cached = pdf_cache().get(key)
+    if cached is not None:
+        return cached
+    if not current_app.config["REDIS_URL"]:
+        return render_report_pdf(document, weighting, lang, paper, on, extra, key)
+    job_id = f"{current_app.config['REDIS_KEY_PREFIX'].replace(':', '-')}pdf-{key}"
+    try:
+        job = Job.fetch(job_id, connection=redis_client())
+        status = job.get_status()
+    except NoSuchJobError:
+        job, status = None, None
+    if job is not None and status in FAILED:
+        result = job.latest_result()
+        detail = (result.exc_string or "")[-500:] if result else ""
+        current_app.logger.error("PDF job %s %s: %s", job_id, status, detail)
+        job.delete()  # shown once; the next request tries again
+        return Pending("failed")
+    if job is None or status == JobStatus.FINISHED:  # never asked, or rendered but since evicted
+        job = report_queue().enqueue(
+            render_job, key, document, weighting, lang, paper, on.isoformat(), extra, job_id=job_id,
+            job_timeout=current_app.config["REPORT_JOB_TIMEOUT"], result_ttl=600, failure_ttl=3600,
+            description="RUPA PDF report")
+        status = job.get_status()
+    if status == JobStatus.STARTED:
+        return Pending("started")
+    return Pending("queued", job.get_position())
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty (for tests and cron).")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Render queued PDF reports (needs RUPA_REDIS_URL); run as many as the machine has cores."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.UsageError("Set RUPA_REDIS_URL: without Redis, PDFs are rendered inside the web requests.")
+    Worker([report_queue()], connection=redis_client()).work(burst=burst, with_scheduler=False)
