@@ -33,7 +33,10 @@ DEFAULTS = {
     # Anyone may create a facilitator account unless this is false; then `flask users create` does.
     "ALLOW_SIGNUP": True,
     "SIGNIN_RATE_LIMIT": "10 per minute;50 per hour",
+    # Wrong join codes per client address (right ones do not count: a whole room shares one address).
     "JOIN_RATE_LIMIT": "30 per minute;300 per hour",
+    # Respondents joining a round per client address: a room of 200 behind one router fits.
+    "JOIN_ROUND_RATE_LIMIT": "300 per minute;3000 per hour",
     # `flask purge` removes the free-text answers of rounds closed longer ago than this.
     "RETENTION_DAYS": 365,
     "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",

@@ -22,8 +22,10 @@ limit_failed_token_lookups(bp)
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 404)
 def enter_code():
+    """Only wrong codes count towards the limit: guessing is slowed, a room behind one address is not."""
     form = JoinCodeForm()
     if form.validate_on_submit():
         code = service.normalise_code(form.code.data)
@@ -36,7 +38,7 @@ def enter_code():
 
 
 @bp.route("/j/<invite_token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["JOIN_ROUND_RATE_LIMIT"], methods=["POST"])
 def join_round(invite_token: str):
     round_ = db.session.execute(select(Round).where(Round.invite_token == invite_token)).scalar_one_or_none() \
         if looks_like_token(invite_token) else None

@@ -148,3 +148,14 @@ def test_group_report_pdf_goes_through_the_queue_too(queued_app, full_round):
     work_off(queued_app)
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+def test_a_room_behind_one_address_joins_but_code_guessing_is_slowed(app, make_round):
+    """Right codes never count towards the join limit; wrong ones do."""
+    app.config["JOIN_RATE_LIMIT"] = "3 per minute"
+    round_ = make_round()
+    client = app.test_client()
+    for _ in range(10):  # ten participants on the village hall's Wi-Fi
+        assert client.post("/join", data={"code": round_["code"]}).status_code == 303
+    statuses = [client.post("/join", data={"code": f"ZZZZZ{n}"}).status_code for n in range(5)]
+    assert statuses == [404, 404, 404, 429, 429]

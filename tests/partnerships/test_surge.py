@@ -45,7 +45,7 @@ def test_sixty_participants_submit_at_once(tmp_path, database_url):
     if not database_url.startswith("sqlite"):
         pytest.skip("the surge test is about the embedded SQLite default")
     app = create_app({"SECRET_KEY": "surge", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "WTF_CSRF_ENABLED": False, "JOIN_RATE_LIMIT": "1000 per minute"})
+                      "WTF_CSRF_ENABLED": False})
     with app.app_context():
         db.create_all()
         from accounts.models import Facilitator
