@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
@@ -65,5 +66,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _begin_immediate(conn):
+    """Writers start IMMEDIATE (they queue for the lock instead of failing); a GET only reads, so it
+    starts a deferred transaction and, in WAL mode, never waits for a writer or blocks one."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

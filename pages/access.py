@@ -22,6 +22,7 @@ ACCESS: dict[str, str] = {
     "static": "public",
     "pages.home": "public",
     "pages.about": "public",
+    "pages.health": "public",
     "accounts.signin": "public",
     "accounts.signup": "public",
     "accounts.signout": "public",
@@ -81,7 +82,10 @@ def enforce_access() -> None:
     if policy == "respondent":
         from questionnaire.journey import find_respondent
 
-        if find_respondent(args.get("token", ""), current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"]) is None:
+        token = args.get("token", "")
+        respondent = find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
+        g.respondent_found = (token, respondent)  # the view's own check reuses it: one query, not two
+        if respondent is None:
             abort(404, description=_(
                 "This resume link is unknown or has expired. Check that you copied the whole link, "
                 "or start a new self-assessment."))

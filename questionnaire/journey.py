@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from database import db, utcnow
 from questionnaire.content import Item, Questionnaire, Section, Value
@@ -52,7 +53,8 @@ def find_respondent(token: str, max_age_days: int) -> Respondent | None:
     if not looks_like_token(token):
         return None
     respondent = db.session.execute(
-        select(Respondent).where(Respondent.token_hash == hash_token(token))
+        select(Respondent).options(joinedload(Respondent.assessment))
+        .where(Respondent.token_hash == hash_token(token))
     ).scalar_one_or_none()
     if respondent is None or respondent.last_active_at < utcnow() - timedelta(days=max_age_days):
         return None

@@ -35,7 +35,9 @@ def current_questionnaire() -> Questionnaire:
 
 
 def load_respondent(token: str) -> tuple[Respondent, Questionnaire]:
-    respondent = journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
+    found = g.get("respondent_found")
+    respondent = found[1] if found and found[0] == token else \
+        journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
     if respondent is None:
         abort(404, description=_(
             "This resume link is unknown or has expired. Check that you copied the whole link, "
@@ -98,28 +100,26 @@ def section(token: str, section_id: str):
     if section is None:
         abort(404)
     items = journey.asked_items(section, respondent.assessment)
-    form_class = section_form_class(questionnaire, section_id, items)
     index = questionnaire.section_index(section_id)
 
     if request.method == "GET":
         if respondent.is_submitted:
             return redirect(url_for(".done", token=token))
         answers = journey.answers_of(respondent)
-        form = form_class(formdata=None, data={
-            item.id: from_value(item, answers.get(item.id)) for item in items
-        })
+        data = {item.id: from_value(item, answers.get(item.id)) for item in items}
         missing = []
         if request.args.get("check"):
             missing = [item for item in journey.missing_required(questionnaire, answers, respondent.assessment)
                        if item in items]
-        return render_section(token, questionnaire, section, items, form, missing, respondent)
+        return render_section(token, questionnaire, section, items, data, {}, missing, respondent)
 
     if respondent.is_submitted:
         locked()
     refuse_if_closed(respondent)
-    form = form_class()
+    form = section_form_class(questionnaire, section_id, items)()
     if not form.validate():
-        return render_section(token, questionnaire, section, items, form, [], respondent), 400
+        return render_section(token, questionnaire, section, items, {item.id: form[item.id].data for item in items},
+                              form.errors, [], respondent), 400
     journey.save_answers(respondent, form.answers(), str(get_locale()))
     action = request.form.get("action", "next")
     if action == "back" and index > 0:
@@ -139,8 +139,10 @@ def section(token: str, section_id: str):
     return redirect(url_for(".section", token=token, section_id=target), 303)
 
 
-def render_section(token, questionnaire, section, items, form, missing, respondent):
-    errors = {item_id: messages[0] for item_id, messages in form.errors.items() if item_id != "csrf_token"}
+def render_section(token, questionnaire, section, items, data, form_errors, missing, respondent):
+    """The page of a section: ``data`` holds each item's value as the form shows it (the stored answer on
+    a GET, what was posted after a fault), ``form_errors`` the form's faults."""
+    errors = {item_id: messages[0] for item_id, messages in form_errors.items() if item_id != "csrf_token"}
     for item in missing:
         errors.setdefault(item.id, _("Please answer this question, or choose “Don't know”.")
                           if item.allows_dont_know else _("Please answer this question."))
@@ -158,7 +160,7 @@ def render_section(token, questionnaire, section, items, form, missing, responde
         token=token,
         questionnaire=questionnaire,
         section=section,
-        form=form,
+        data=data,
         errors=errors,
         number=index + 1,
         total=len(questionnaire.sections),

@@ -1,0 +1,62 @@
+"""Benchmark 1: respondent pages under 32 concurrent connections, beside the app's "hello" floor.
+
+GET and POST (saving every answer of the page) of the largest questionnaire section, each on its own
+respondent in turn, against gunicorn with the production settings on SQLite, measured with wrk right
+after the floor (GET /health) on the same server. Targets: GET >= 25% of the floor's requests per
+second, POST >= 15%, p99 under 150 ms, zero errors.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from bench.load import wrk
+from bench.server import form_fields, sample_answers, served, start_respondent, stored_answers
+from questionnaire.content import load_all
+
+BROWSER_HEADERS = {"Accept-Encoding": "br, gzip", "Accept-Language": "en"}
+
+
+def largest_section(questionnaire):
+    return max(questionnaire.sections, key=lambda section: len(section.items))
+
+
+def run(workdir: Path, database_url: str, seconds: float = 10, connections: int = 32,
+        respondents: int = 32) -> dict:
+    questionnaire = load_all()["2026.1"]
+    section = largest_section(questionnaire)
+    with served(database_url, workdir) as server:
+        session = requests.Session()
+        tokens = []
+        for _ in range(respondents):
+            token, csrf = start_respondent(session, server.url)
+            tokens.append(token)
+        paths = [f"/r/{token}/s/{section.id}" for token in tokens]
+        for path in paths:
+            assert session.get(server.url + path).status_code == 200
+        answers = sample_answers(questionnaire, random.Random(1))
+        body = workdir / "post-body.txt"
+        body.write_text(urlencode([("csrf_token", csrf), *form_fields(section, answers), ("action", "later")]))
+        cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+        # Warm every worker, then measure the floor and both kinds of page back to back.
+        wrk(server.url, ["/health", *paths], 1, connections, headers=BROWSER_HEADERS)
+        floor = wrk(server.url, ["/health"], seconds, connections, headers=BROWSER_HEADERS)
+        get = wrk(server.url, paths, seconds, connections, headers=BROWSER_HEADERS)
+        post = wrk(server.url, paths, seconds, connections, method="POST", body_file=body, headers={
+            **BROWSER_HEADERS, "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    expected = {item.id: answers[item.id] for item in section.items if item.id in answers}
+    stored = all(held == expected for _status, held in stored_answers(database_url, tokens).values())
+    rows = []
+    for name, figures, target in (("hello (floor)", floor, None), (f"GET /s/{section.id}", get, 0.25),
+                                  (f"POST /s/{section.id}", post, 0.15)):
+        share = figures["rps"] / floor["rps"]
+        rows.append({"request": name, **figures, "share_of_floor": round(share, 3), "target_share": target,
+                     "meets": target is None or (share >= target and figures["p99_ms"] < 150
+                                                 and figures["errors"] == 0)})
+    return {"benchmark": "pages", "section": section.id, "items": len(section.items),
+            "connections": connections, "seconds": seconds, "rows": rows, "post_saved_answers": stored,
+            "meets": all(row["meets"] for row in rows) and stored}

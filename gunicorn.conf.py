@@ -1,0 +1,27 @@
+"""gunicorn settings for production (`make serve`), as measured in bench/README.md.
+
+Each setting can be changed through the environment: RUPA_BIND, RUPA_WEB_WORKERS, RUPA_WEB_THREADS.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")
+# Threaded workers: a request waiting on the database or a slow phone leaves the CPU to the others.
+worker_class = "gthread"
+workers = int(os.environ.get("RUPA_WEB_WORKERS", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("RUPA_WEB_THREADS", 4))
+# Each worker builds the app once, after the fork: no database connection is shared between processes.
+preload_app = False
+# Rendering a long PDF inline (without Redis) may take a few seconds; nothing legitimate takes 60.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (with jitter so they do not all restart at once):
+# a slow leak in a library (PDF rendering) can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("RUPA_ACCESS_LOG") or None
+errorlog = "-"
+# Behind a reverse proxy on the same host or network: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("RUPA_FORWARDED_ALLOW_IPS", "127.0.0.1")
