@@ -8,19 +8,21 @@ import os
 
 bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")
 # Threaded workers: a request waiting on the database or a slow phone leaves the CPU to the others.
-worker_class = "gthread"
+worker_class = os.environ.get("RUPA_WEB_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("RUPA_WEB_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("RUPA_WEB_THREADS", 4))
-# Each worker builds the app once, after the fork: no database connection is shared between processes.
-preload_app = False
+threads = int(os.environ.get("RUPA_WEB_THREADS", 2))
+# The app is built once in the master and forked: a worker that starts (or restarts, below) is ready at
+# once instead of spending seconds loading content, rules and WeasyPrint. No database or Redis
+# connection is opened before the fork, so none is shared between processes.
+preload_app = True
 # Rendering a long PDF inline (without Redis) may take a few seconds; nothing legitimate takes 60.
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after this many requests (with jitter so they do not all restart at once):
 # a slow leak in a library (PDF rendering) can never grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 10000
+max_requests_jitter = 1000
 accesslog = os.environ.get("RUPA_ACCESS_LOG") or None
 errorlog = "-"
 # Behind a reverse proxy on the same host or network: trust its X-Forwarded-* headers.

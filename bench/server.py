@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).parents[1]
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -28,8 +28,16 @@ def free_port() -> int:
 
 
 def fresh_database(url: str) -> None:
-    """Empty the benchmark's database (PostgreSQL: the public schema of the database the URL names)."""
+    """Empty the benchmark's database (PostgreSQL: create the database the URL names if it is missing,
+    then empty its public schema)."""
     if url.startswith("postgresql"):
+        target = make_url(url)
+        server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                     {"name": target.database}):
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+        server.dispose()
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from database import db
+from database import db, reads_first, write_transaction
 from extensions import limit_failed_token_lookups
 from pages.i18n import switch_language_to
 from questionnaire import journey
@@ -94,6 +94,7 @@ def saved(token: str):
 
 
 @bp.route("/r/<token>/s/<section_id>", methods=["GET", "POST"])
+@reads_first
 def section(token: str, section_id: str):
     respondent, questionnaire = load_respondent(token)
     section = questionnaire.section(section_id)
@@ -120,7 +121,6 @@ def section(token: str, section_id: str):
     if not form.validate():
         return render_section(token, questionnaire, section, items, {item.id: form[item.id].data for item in items},
                               form.errors, [], respondent), 400
-    journey.save_answers(respondent, form.answers(), str(get_locale()))
     action = request.form.get("action", "next")
     if action == "back" and index > 0:
         target = questionnaire.sections[index - 1].id
@@ -130,8 +130,12 @@ def section(token: str, section_id: str):
         target = questionnaire.sections[index + 1].id
     else:
         target = REVIEW
-    respondent.current_section = target
-    db.session.commit()
+    with write_transaction():  # read again under the write lock: a submit or a close in between wins
+        if respondent.is_submitted:
+            locked()
+        refuse_if_closed(respondent)
+        journey.save_answers(respondent, form.answers(), str(get_locale()))
+        respondent.current_section = target
     if action == "later":
         return redirect(url_for(".saved", token=token), 303)
     if target == REVIEW:
