@@ -9,7 +9,7 @@ PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: install translations run test test-sqlite test-postgres bench lint extract-messages
+.PHONY: install translations run serve worker test test-sqlite test-postgres bench lint extract-messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,20 @@ test-sqlite: translations $(NODE_STAMP)
 	$(BIN)/pytest
 
 test-postgres: translations
-	RUPA_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest -m "not browser"
+	RUPA_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest -m "not browser and not bench"
 
-bench: install
-	$(BIN)/python -m bench.score_bench
-	$(BIN)/python -m bench.report_bench
+## make bench: the benchmark suite (a few minutes; needs wrk, and PostgreSQL for the second surge)
+bench: translations
+	$(BIN)/python -m bench
+
+## make serve: production serving with gunicorn (gunicorn.conf.py) on $(HOST):8000; see README "Deploying"
+serve: translations
+	$(BIN)/flask db upgrade
+	RUPA_BIND=$${RUPA_BIND:-$(HOST):8000} $(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
+
+## make worker: the PDF worker (needs RUPA_REDIS_URL)
+worker: translations
+	$(BIN)/flask worker
 
 lint: install
 	$(BIN)/ruff check .

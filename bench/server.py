@@ -161,3 +161,17 @@ def stored_answers(database_url: str, tokens: list[str]) -> dict[str, tuple[str,
         db.session.remove()
         db.engine.dispose()
     return held
+
+
+def submitted_respondent(session: requests.Session, base: str, questionnaire, rng) -> str:
+    """An individual self-assessment answered page by page over HTTP and submitted: its token."""
+    token, csrf = start_respondent(session, base)
+    answers = sample_answers(questionnaire, rng)
+    for section in questionnaire.sections:
+        saved = session.post(f"{base}/r/{token}/s/{section.id}", allow_redirects=False,
+                             data=[("csrf_token", csrf), *form_fields(section, answers), ("action", "next")])
+        if saved.status_code != 303:
+            raise RuntimeError(f"saving {section.id} answered {saved.status_code}")
+    if session.post(f"{base}/r/{token}/submit", data={"csrf_token": csrf}, allow_redirects=False).status_code != 303:
+        raise RuntimeError("submit failed")
+    return token

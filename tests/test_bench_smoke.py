@@ -1,0 +1,50 @@
+"""The benchmark suite with tiny sizes: every benchmark runs against a real gunicorn (so the suite cannot
+rot), and the surge stores exactly what its participants sent. The figures themselves mean nothing here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.load import wrk_available
+
+ROOT = Path(__file__).parents[1]
+pytestmark = pytest.mark.bench
+
+
+def test_benchmark_suite_smoke_run(tmp_path):
+    if not wrk_available():
+        if os.environ.get("RUPA_REQUIRE_BENCH"):
+            pytest.fail("wrk is required (RUPA_REQUIRE_BENCH) but not installed")
+        pytest.skip("wrk is not installed (Debian: apt-get install wrk)")
+    done = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (written,) = tmp_path.glob("suite-smoke-*.json")
+    results = json.loads(written.read_text())["results"]
+    by_name = {}
+    for result in results:
+        by_name.setdefault(result["benchmark"], []).append(result)
+    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "memory"}
+
+    (pages,) = by_name["pages"]
+    assert [row["request"] for row in pages["rows"]] == ["hello (floor)", "GET /s/enablers", "POST /s/enablers"]
+    assert all(row["requests"] > 0 and row["errors"] == 0 for row in pages["rows"])
+    assert pages["post_saved_answers"] is True
+
+    surges = {result["database"]: result for result in by_name["surge"]}
+    assert surges["sqlite"]["meets"] is True
+    assert surges["sqlite"]["answer_rows"] == surges["sqlite"]["answer_rows_sent"] > 0
+    if os.environ.get("RUPA_REQUIRE_POSTGRES"):
+        assert surges["postgresql"]["meets"] is True
+    assert [row["respondents"] for row in by_name["aggregation"][0]["rows"]] == [10, 100]
+    (reports,) = by_name["reports"]
+    assert reports["rows"][0]["pages"] > 5 and reports["rows"][0]["reference_pages"] > 0
+    (memory,) = by_name["memory"]
+    assert memory["failures"] == 0 and memory["rss_mb"]["40"] > 0 and memory["cached_pdf_median_ms"] > 0
+    assert "pages" in done.stdout and "written to" in done.stdout
