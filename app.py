@@ -9,6 +9,7 @@ from flask_babel import format_decimal, get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts.cli import users_cli
 from accounts.views import bp as accounts_bp
@@ -52,6 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                   Path(app.config.get("RULES_DIR") or RULES_DIR))
     except RuleError as error:
         raise SystemExit(f"RUPA cannot start: invalid scoring rules: {error}") from None
+
+    if app.config["PROXIES"]:
+        hops = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))

@@ -46,6 +46,9 @@ DEFAULTS = {
     # counts, rendered PDFs, and the queue of PDF jobs run by `flask worker`. Without it all stays in
     # this process (rate limits), on this disk (PDF_CACHE_DIR) and in the request (PDF rendering).
     "REDIS_URL": None,
+    # How many reverse proxies stand in front of the app (0: none). With 1 or more, the client's address
+    # (for rate limits) and the scheme (for secure cookies) come from their X-Forwarded-* headers.
+    "PROXIES": 0,
     "REDIS_KEY_PREFIX": "rupa:",
     "REPORT_QUEUE": "rupa-reports",
     # A PDF job still unfinished after this many seconds is stopped and reported as failed.

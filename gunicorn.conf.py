@@ -25,5 +25,4 @@ max_requests = 10000
 max_requests_jitter = 1000
 accesslog = os.environ.get("RUPA_ACCESS_LOG") or None
 errorlog = "-"
-# Behind a reverse proxy on the same host or network: trust its X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("RUPA_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Behind a reverse proxy the app itself reads X-Forwarded-* (RUPA_PROXIES, werkzeug's ProxyFix).

@@ -104,3 +104,18 @@ def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, redis_ur
     statuses = [app.test_client().post("/account/signin", data={"email": "a@example.org", "password": "x"})
                 .status_code for app in (first, second, first, second)]
     assert statuses == [400, 400, 400, 429]
+
+
+def test_behind_a_proxy_each_client_has_its_own_rate_limit(tmp_path):
+    """With RUPA_PROXIES=1 the client's address comes from X-Forwarded-For: one noisy client behind the
+    proxy does not lock out the others; without it the header is ignored (clients cannot choose)."""
+    for proxies, expected in ((1, [400, 400, 429, 400]), (0, [400, 400, 429, 429])):
+        app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p{proxies}.sqlite",
+                          "WTF_CSRF_ENABLED": False, "SIGNIN_RATE_LIMIT": "2 per minute", "PROXIES": proxies})
+        with app.app_context():
+            db.create_all()
+        client = app.test_client()
+        statuses = [client.post("/account/signin", data={"email": "a@example.org", "password": "x"},
+                                headers={"X-Forwarded-For": address}).status_code
+                    for address in ("203.0.113.5", "203.0.113.5", "203.0.113.5", "198.51.100.7")]
+        assert statuses == expected, proxies
