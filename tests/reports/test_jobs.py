@@ -33,7 +33,8 @@ def queued_jobs(app) -> int:
 
 
 def test_pdf_is_rendered_by_a_worker_and_the_page_follows_it(queued_app, client, start_respondent,
-                                                             complete_answers, monkeypatch):
+                                                             complete_answers, monkeypatch, tmp_path):
+    queued_app.config["PDF_CACHE_DIR"] = str(tmp_path / "disk-cache")
     token = submitted(client, start_respondent, complete_answers)
     renders = []
     real_render = reports.service.render_pdf
@@ -55,7 +56,7 @@ def test_pdf_is_rendered_by_a_worker_and_the_page_follows_it(queued_app, client,
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert len(pypdf.PdfReader(io.BytesIO(pdf.data)).pages) > 5
     assert renders == [1] and queued_jobs(queued_app) == 0
-    assert not (Path(queued_app.instance_path) / "pdf-cache").exists()  # the cache lives in Redis
+    assert not (tmp_path / "disk-cache").exists()  # the cache lives in Redis, not on this host's disk
 
 
 def test_a_second_app_process_serves_the_cached_pdf(queued_app, client, start_respondent, complete_answers,
