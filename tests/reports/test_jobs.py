@@ -13,6 +13,7 @@ from rq import Queue, SimpleWorker
 
 import reports.service
 from app import create_app
+from database import db
 from extensions import redis_client
 from tests.reports.test_report_web import submitted
 
@@ -71,6 +72,9 @@ def test_a_second_app_process_serves_the_cached_pdf(queued_app, client, start_re
         "WTF_CSRF_ENABLED": False})
     other.instance_path = str(tmp_path / "other-instance")
     response = other.test_client().get(f"/r/{token}/report.pdf")
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()  # its own connections (PostgreSQL): closed, not left to the garbage collector
     assert response.status_code == 200 and response.data == first
 
 
