@@ -83,20 +83,23 @@ def _take_writers_lock(conn) -> None:
         info["writers_locked"] = True
 
 
-@event.listens_for(Engine, "commit")
-@event.listens_for(Engine, "rollback")
-def _release_writers_lock(conn) -> None:
-    info = conn.connection.info
+def _release(info: dict) -> None:
     if info.get("writers_locked"):
         fcntl.flock(info["writers_lock"], fcntl.LOCK_UN)
         info["writers_locked"] = False
 
 
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _release_writers_lock(conn) -> None:
+    _release(conn.connection.info)
+
+
 @event.listens_for(Pool, "checkin")
 def _release_on_checkin(dbapi_connection, connection_record) -> None:
-    if connection_record is not None and connection_record.info.get("writers_locked"):
-        fcntl.flock(connection_record.info["writers_lock"], fcntl.LOCK_UN)
-        connection_record.info["writers_locked"] = False
+    """A connection returned with its transaction abandoned must not keep other writers waiting."""
+    if connection_record is not None:
+        _release(connection_record.info)
 
 
 @event.listens_for(Pool, "close")

@@ -104,3 +104,35 @@ def test_missing_database_gets_a_clear_message(tmp_path):
     assert "cannot reach its database" in response.text
     assert client.get("/r/" + "a" * 43).status_code == 503
     assert client.get("/").status_code == 200
+
+
+def test_sqlite_writers_hold_the_writers_lock_only_while_they_write(app, database_url):
+    """A write transaction holds the OS lock next to the database (others queue on it); a read does not,
+    and commit releases it."""
+    import fcntl
+    import os
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's writers lock")
+    lock_path = database_url.removeprefix("sqlite:///") + "-writers.lock"
+
+    def free() -> bool:
+        probe = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(probe, fcntl.LOCK_UN)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(probe)
+
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(select(func.count()).select_from(Respondent))
+        assert free()  # a page view reads without the lock
+        db.session.rollback()
+    with app.app_context():
+        db.session.execute(select(func.count()).select_from(Respondent))
+        assert not free()  # outside a GET every transaction is a writer's
+        db.session.commit()
+        assert free()
