@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -48,37 +48,51 @@ def looks_like_token(token: str) -> bool:
     return bool(TOKEN_SHAPE.fullmatch(token or ""))
 
 
+# Every respondent page runs these two: built once, so a request only binds its parameter.
+_BY_TOKEN = (select(Respondent).options(joinedload(Respondent.assessment))
+             .where(Respondent.token_hash == bindparam("token_hash")))
+_ANSWERS = select(Answer.item_id, Answer.value).where(Answer.respondent_id == bindparam("respondent_id"))
+
+
 def find_respondent(token: str, max_age_days: int) -> Respondent | None:
     """The respondent behind a resume token, or None when it is unknown or has expired."""
     if not looks_like_token(token):
         return None
-    respondent = db.session.execute(
-        select(Respondent).options(joinedload(Respondent.assessment))
-        .where(Respondent.token_hash == hash_token(token))
-    ).scalar_one_or_none()
+    respondent = db.session.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).scalar_one_or_none()
     if respondent is None or respondent.last_active_at < utcnow() - timedelta(days=max_age_days):
         return None
     return respondent
 
 
 def answers_of(respondent: Respondent) -> dict[str, Value]:
-    rows = db.session.execute(select(Answer.item_id, Answer.value).where(Answer.respondent_id == respondent.id))
-    return dict(rows.all())
+    return dict(db.session.execute(_ANSWERS, {"respondent_id": respondent.id}).all())
 
 
-def save_answers(respondent: Respondent, answers: Mapping[str, Value | None], lang: str) -> None:
-    """Store a page of answers; None (or an empty value) removes a previous answer.
+def save_page(respondent_id: int, answers: Mapping[str, Value | None], lang: str, current_section: str) -> bool:
+    """Store a page of answers and where the respondent is; None (or an empty value) removes a previous
+    answer. False, with nothing stored, when the response was submitted or its round closed meanwhile.
 
-    An upsert, so that two saves of the same page racing each other (a double click on two
-    PostgreSQL connections) both succeed instead of one hitting the unique constraint.
+    Plain statements on ids, no ORM reloads: on SQLite this runs under the write lock, so it is kept
+    short. The answers are an upsert, so that two saves of the same page racing each other (a double
+    click on two PostgreSQL connections) both succeed instead of one hitting the unique constraint.
     """
     now = utcnow()
-    kept = [{"respondent_id": respondent.id, "item_id": item_id, "value": value, "updated_at": now}
+    accepting = select(Assessment.id).where(Assessment.accepts_answers.is_(True))
+    moved = db.session.execute(
+        update(Respondent)
+        .where(Respondent.id == respondent_id, Respondent.status == "in_progress",
+               Respondent.assessment_id.in_(accepting))
+        .values(lang=lang, last_active_at=now, current_section=current_section)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        return False
+    kept = [{"respondent_id": respondent_id, "item_id": item_id, "value": value, "updated_at": now}
             for item_id, value in answers.items() if value not in (None, "", [])]
     cleared = [item_id for item_id, value in answers.items() if value in (None, "", [])]
     if cleared:
         db.session.execute(
-            delete(Answer).where(Answer.respondent_id == respondent.id, Answer.item_id.in_(cleared))
+            delete(Answer).where(Answer.respondent_id == respondent_id, Answer.item_id.in_(cleared))
         )
     if kept:
         insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.engine.dialect.name]
@@ -87,9 +101,7 @@ def save_answers(respondent: Respondent, answers: Mapping[str, Value | None], la
             index_elements=[Answer.respondent_id, Answer.item_id],
             set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
         ), kept)
-    respondent.lang = lang
-    respondent.last_active_at = now
-    db.session.flush()
+    return True
 
 
 def asked_items(section: Section, assessment: Assessment) -> tuple[Item, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from database import db, reads_first, write_transaction
 from extensions import limit_failed_token_lookups
@@ -51,11 +52,15 @@ def locked():
         "These answers have been submitted and can no longer be changed. Nothing was saved."))
 
 
+def closed():
+    abort(409, description=_(
+        "This assessment round has been closed by its facilitator, so no more answers can be saved. "
+        "Everything you saved before is kept."))
+
+
 def refuse_if_closed(respondent: Respondent) -> None:
     if not respondent.assessment.accepts_answers:
-        abort(409, description=_(
-            "This assessment round has been closed by its facilitator, so no more answers can be saved. "
-            "Everything you saved before is kept."))
+        closed()
 
 
 @bp.post("/start")
@@ -130,12 +135,15 @@ def section(token: str, section_id: str):
         target = questionnaire.sections[index + 1].id
     else:
         target = REVIEW
-    with write_transaction():  # read again under the write lock: a submit or a close in between wins
-        if respondent.is_submitted:
-            locked()
-        refuse_if_closed(respondent)
-        journey.save_answers(respondent, form.answers(), str(get_locale()))
-        respondent.current_section = target
+    respondent_id = respondent.id
+    with write_transaction():  # a submit or a close that came in between wins
+        if not journey.save_page(respondent_id, form.answers(), str(get_locale()), target):
+            status = db.session.scalar(select(Respondent.status).where(Respondent.id == respondent_id))
+            if status is None:
+                abort(404)  # deleted by its facilitator meanwhile
+            if status == "submitted":
+                locked()
+            closed()
     if action == "later":
         return redirect(url_for(".saved", token=token), 303)
     if target == REVIEW:

@@ -243,3 +243,24 @@ def test_an_empty_first_value_cannot_smuggle_an_option_in(app, client, start_res
         ("profile.delegated_functions", ""), ("profile.delegated_functions", "evil")]))
     assert response.status_code == 400
     assert stored(app) == {}
+
+
+def test_a_page_saved_after_a_submit_or_a_close_that_came_in_between_stores_nothing(app, start_respondent):
+    """save_page checks, in the write itself, that the response is still open: a submit (another tab) or
+    a closed round that landed after the page was read wins, and nothing of the page is stored."""
+    from questionnaire import journey
+    from questionnaire.models import Assessment
+
+    token = start_respondent()
+    with app.app_context():
+        respondent = journey.find_respondent(token, 30)
+        assert journey.save_page(respondent.id, {"enabler.awareness.1": 4}, "en", "barriers")
+        db.session.execute(update(Assessment).values(accepts_answers=False))
+        assert not journey.save_page(respondent.id, {"enabler.awareness.1": 1}, "fr", "open")
+        db.session.execute(update(Assessment).values(accepts_answers=True))
+        db.session.execute(update(Respondent).values(status="submitted", submitted_at=utcnow()))
+        assert not journey.save_page(respondent.id, {"enabler.awareness.1": 2}, "fr", "open")
+        db.session.commit()
+        stored = db.session.execute(select(Answer.value).where(Answer.item_id == "enabler.awareness.1")).scalars()
+        assert list(stored) == [4]
+        assert db.session.scalar(select(Respondent.current_section)) == "barriers"
