@@ -26,7 +26,7 @@ from partnerships.views import bp as partnerships_bp
 from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, ContentError, load_all
-from questionnaire.rendering import choice_options, item_html
+from questionnaire.rendering import choice_options, items_html
 from questionnaire.views import bp as questionnaire_bp
 from reports.cli import report_command, score_command
 from reports.jobs import worker_command
@@ -71,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     app.before_request(access.enforce_access)
     app.before_request(i18n.remember_requested_language)
-    app.jinja_env.globals.update(choice_options=choice_options, item_html=item_html)
+    app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html)
     app.context_processor(lambda: {
         "language_links": i18n.language_links, "get_locale": get_locale, "format_decimal": format_decimal,
     })

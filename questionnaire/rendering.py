@@ -1,9 +1,10 @@
-"""Questionnaire items as HTML, built once per item and language and then only filled in.
+"""A page's questionnaire items as HTML, built once per page and language and then only filled in.
 
-The largest page has 33 items of six options each: running the item macro and escaping every option on
-every request was the page's main cost (bench/README.md). The macro in templates/_macros/items.html
-stays the one description of an item's markup: it is rendered once per item and language with a
-placeholder where each option's ``checked`` goes, and a request joins the pieces.
+The largest page has 33 items of six options each: running the item macros and escaping every option
+on every request was the page's main cost (bench/README.md). The macros in templates/_macros/items.html
+stay the one description of the markup: a page's item list is rendered once per language with marks
+where each option's ``checked`` and each text answer go, and a request joins the pieces. A page with
+error messages is rendered by the macros directly.
 """
 
 from __future__ import annotations
@@ -12,17 +13,26 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from questionnaire import item_bank
-from questionnaire.content import Item
+from questionnaire.content import Item, Section
 
-# Stands for "every option": the macro marks where each option's " checked" would go.
-PLACEHOLDER = object()
-MARK = "\x00"
+MARK = "\x00"  # delimits a mark in the rendered template; never in content (the loader refuses controls)
+
+
+class Marked:
+    """Stands for an item's answer while the page is rendered once: options get a mark where ``checked``
+    would go, a text answer a mark where its escaped text goes."""
+
+    def __init__(self, item_id: str):
+        self.item_id = item_id
+
+    def __html__(self) -> str:
+        return f"{MARK}{self.item_id}{MARK}"
 
 
 def choice_options(item: Item, lang: str, dont_know_label: str, chosen) -> Markup:
     """The radio buttons or check boxes of an item, the ``chosen`` values checked."""
-    every = chosen is PLACEHOLDER or PLACEHOLDER in chosen
-    chosen = set() if every else {str(value) for value in chosen if value is not None}
+    marked = next((value for value in chosen if isinstance(value, Marked)), None) if chosen else None
+    chosen = set() if marked else {str(value) for value in chosen if value is not None}
     kind = "checkbox" if item.type == "multi" else "radio"
     name = escape(item.id)
     options = [(str(option.value), "option", escape(option.label[lang])) for option in item.options]
@@ -31,25 +41,46 @@ def choice_options(item: Item, lang: str, dont_know_label: str, chosen) -> Marku
     html = []
     for index, (value, css, label) in enumerate(options):
         first = f' id="f-{name}"' if index == 0 else ""
-        mark = f"{MARK}{value}{MARK}" if every else (" checked" if value in chosen else "")
+        mark = f"{MARK}{item.id}{MARK}{value}{MARK}" if marked else (" checked" if value in chosen else "")
         html.append(f'<label class="{css}"><input type="{kind}" name="{name}" value="{escape(value)}"{first}{mark}>'
                     f"<span>{label}</span></label>")
     return Markup("\n".join(html))  # noqa: S704 (every piece escaped above)
 
 
-def item_html(item: Item, data, lang: str, dont_know_label: str) -> Markup:
-    """An item without an error message, as the item_field macro renders it, from the item's cache."""
-    macro = current_app.jinja_env.get_template("_macros/items.html").module.item_field
-    if item.type == "text":
-        return macro(item, data, lang, dont_know_label)
-    cache = item.__dict__.setdefault("_html", {})  # a frozen dataclass's own __dict__ still takes it
-    key = (lang, dont_know_label)
+def _pieces(section: Section, items: tuple[Item, ...], lang: str, dont_know_label: str) -> list:
+    """The page's markup as [static, (item id, value or None), static, ...], rendered once."""
+    cache = section.__dict__.setdefault("_html", {})  # a frozen dataclass's own __dict__ still takes it
+    key = (tuple(item.id for item in items), lang, dont_know_label)
     if key not in cache:
-        cache[key] = str(macro(item, PLACEHOLDER, lang, dont_know_label)).split(MARK)
-    pieces = cache[key]
-    chosen = {str(value) for value in (data if isinstance(data, list) else [data]) if value is not None}
+        macro = current_app.jinja_env.get_template("_macros/items.html").module.item_list
+        marked = {item.id: [Marked(item.id)] if item.type == "multi" else Marked(item.id) for item in items}
+        parts = str(macro(items, marked, lang, dont_know_label, {})).split(MARK)
+        types = {item.id: item.type for item in items}
+        pieces: list = [parts[0]]
+        index = 1
+        while index < len(parts):
+            item_id = parts[index]
+            if types[item_id] == "text":  # MARK id MARK: where the escaped answer goes
+                pieces += [(item_id, None), parts[index + 1]]
+                index += 2
+            else:  # MARK id MARK value MARK: where this option's " checked" goes
+                pieces += [(item_id, parts[index + 1]), parts[index + 2]]
+                index += 3
+        cache[key] = pieces
+    return cache[key]
+
+
+def items_html(section: Section, items: tuple[Item, ...], data: dict, lang: str, dont_know_label: str) -> Markup:
+    """A page's items without error messages, as the item_list macro renders them, from the page's cache."""
+    pieces = _pieces(section, items, lang, dont_know_label)
+    chosen = {(item_id, str(value)) for item_id, answer in data.items()
+              for value in (answer if isinstance(answer, list) else [answer]) if value is not None}
     html = [pieces[0]]
-    for index in range(1, len(pieces), 2):  # value, then the markup up to the next option's mark
-        html.append(" checked" if pieces[index] in chosen else "")
+    for index in range(1, len(pieces), 2):
+        item_id, value = pieces[index]
+        if value is None:
+            html.append(str(escape(data.get(item_id) or "")))
+        elif (item_id, value) in chosen:
+            html.append(" checked")
         html.append(pieces[index + 1])
-    return Markup("".join(html))  # noqa: S704 (the macro escaped it)
+    return Markup("".join(html))  # noqa: S704 (the macro escaped the markup, the answers are escaped here)
