@@ -68,39 +68,49 @@ def answers_of(respondent: Respondent) -> dict[str, Value]:
     return dict(db.session.execute(_ANSWERS, {"respondent_id": respondent.id}).all())
 
 
+def _upsert(dialect: str):
+    """INSERT … ON CONFLICT (respondent, item) DO UPDATE for the dialect, built once."""
+    if dialect not in _UPSERTS:
+        statement = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect](Answer.__table__)
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=["respondent_id", "item_id"],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at})
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict = {}
+_MOVE = (
+    Respondent.__table__.update()
+    .where(Respondent.id == bindparam("respondent_id"), Respondent.status == "in_progress",
+           Respondent.assessment_id.in_(select(Assessment.id).where(Assessment.accepts_answers.is_(True))))
+    .values(lang=bindparam("lang"), last_active_at=bindparam("now"), current_section=bindparam("section"))
+)
+
+
 def save_page(respondent_id: int, answers: Mapping[str, Value | None], lang: str, current_section: str) -> bool:
     """Store a page of answers and where the respondent is; None (or an empty value) removes a previous
     answer. False, with nothing stored, when the response was submitted or its round closed meanwhile.
 
-    Plain statements on ids, no ORM reloads: on SQLite this runs under the write lock, so it is kept
-    short. The answers are an upsert, so that two saves of the same page racing each other (a double
-    click on two PostgreSQL connections) both succeed instead of one hitting the unique constraint.
+    Core statements on ids, built once, without the ORM: on SQLite this runs under the write lock, so
+    it is kept short. The answers are an upsert, so that two saves of the same page racing each other
+    (a double click on two PostgreSQL connections) both succeed instead of one hitting the unique
+    constraint.
     """
     now = utcnow()
-    accepting = select(Assessment.id).where(Assessment.accepts_answers.is_(True))
-    moved = db.session.execute(
-        update(Respondent)
-        .where(Respondent.id == respondent_id, Respondent.status == "in_progress",
-               Respondent.assessment_id.in_(accepting))
-        .values(lang=lang, last_active_at=now, current_section=current_section)
-        .execution_options(synchronize_session=False)
-    )
+    connection = db.session.connection()
+    moved = connection.execute(_MOVE, {"respondent_id": respondent_id, "lang": lang, "now": now,
+                                       "section": current_section})
     if moved.rowcount != 1:
         return False
     kept = [{"respondent_id": respondent_id, "item_id": item_id, "value": value, "updated_at": now}
             for item_id, value in answers.items() if value not in (None, "", [])]
     cleared = [item_id for item_id, value in answers.items() if value in (None, "", [])]
     if cleared:
-        db.session.execute(
+        connection.execute(
             delete(Answer).where(Answer.respondent_id == respondent_id, Answer.item_id.in_(cleared))
         )
     if kept:
-        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.engine.dialect.name]
-        statement = insert(Answer)
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=[Answer.respondent_id, Answer.item_id],
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        ), kept)
+        connection.execute(_upsert(connection.dialect.name), kept)
     return True
 
 
