@@ -7,10 +7,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")
-# Threaded workers: a request waiting on the database or a slow phone leaves the CPU to the others.
+# gthread workers keep idle keep-alive connections in a poller. Measured on 2 cores (bench/README.md):
+# 3 processes per core with one thread each served the questionnaire pages best; more threads per
+# process only made them wait for each other's Python lock.
 worker_class = os.environ.get("RUPA_WEB_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("RUPA_WEB_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("RUPA_WEB_THREADS", 2))
+workers = int(os.environ.get("RUPA_WEB_WORKERS", multiprocessing.cpu_count() * 3))
+threads = int(os.environ.get("RUPA_WEB_THREADS", 1))
 # The app is built once in the master and forked: a worker that starts (or restarts, below) is ready at
 # once instead of spending seconds loading content, rules and WeasyPrint. No database or Redis
 # connection is opened before the fork, so none is shared between processes.
