@@ -40,7 +40,7 @@ def run(names: tuple[str, ...], smoke: bool, workdir: Path, postgres_url: str | 
     results = []
     if "pages" in names:
         results.append(pages_bench.run(workdir, sqlite("pages"), **(
-            {"seconds": 1, "connections": 4, "respondents": 4} if smoke else {})))
+            {"seconds": 1, "connections": 4, "respondents": 4, "rounds": 1} if smoke else {})))
     if "surge" in names:
         surge = {"participants": 5, "spawn_seconds": 1, "think_seconds": 0} if smoke else {}
         results.append(surge_bench.run(workdir, sqlite("surge"), **surge))
