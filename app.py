@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts.cli import users_cli
 from accounts.views import bp as accounts_bp
+from api.views import bp as api_bp
 from config import load_config
 from database import db
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
@@ -21,6 +22,7 @@ from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
 from partnerships.join import bp as join_bp
+from partnerships.paper_views import bp as paper_bp
 from partnerships.purge import purge_command
 from partnerships.views import bp as partnerships_bp
 from partnerships.workshop_views import bp as workshop_bp
@@ -82,7 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(Exception, errors.handle_unexpected_error)
 
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
-                      partnership_data_bp, join_bp):
+                      partnership_data_bp, join_bp, paper_bp, api_bp):
         app.register_blueprint(blueprint)
 
     for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command,

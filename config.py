@@ -21,6 +21,8 @@ DEFAULTS = {
     "LANGUAGES": ["en", "fr"],
     # A 4,000-character answer in every free-text field stays far below this.
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    # Uploads of paper answers (CSV or XLSX) may be larger than a page of answers.
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
     # A CSRF token lives as long as the session: a slow respondent must not lose a page of answers
     # to an expired token.
     "WTF_CSRF_TIME_LIMIT": None,
@@ -40,6 +42,8 @@ DEFAULTS = {
     # `flask purge` removes the free-text answers of rounds closed longer ago than this.
     "RETENTION_DAYS": 365,
     "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
+    # Refused API tokens per client address (accepted calls do not count).
+    "API_AUTH_RATE_LIMIT": "30 per minute;300 per hour",
     # Only lookups of unknown or expired resume tokens count: guessing is slowed, a room is not.
     "RESUME_LOOKUP_RATE_LIMIT": "20 per minute;200 per hour",
     # Redis (redis://host:6379/0), when given, holds what app processes on several hosts share: rate-limit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from questionnaire.forms import clean_text
 
@@ -40,3 +40,9 @@ class ChangePasswordForm(FlaskForm):
                                 message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("What is this token for?"), validators=[
+        DataRequired(message=_l("Give the token a name, such as the dashboard that will use it.")),
+        Length(max=100)], filters=[strip])

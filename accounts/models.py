@@ -7,8 +7,8 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import UTCDateTime, db, utcnow
 
@@ -44,3 +44,22 @@ class Facilitator(UserMixin, db.Model):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+class ApiToken(db.Model):
+    """A facilitator's personal API token, known only by its SHA-256 hash (shown once on creation).
+
+    The token is 256 random bits: a fast hash is enough, unlike a password, and keeps each API call cheap.
+    Revoking deletes the row.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token's first characters, so that its owner can tell tokens apart; not enough to use it.
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    facilitator: Mapped[Facilitator] = relationship()

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
+from accounts import tokens
+from accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm, SignUpForm
 from accounts.models import Facilitator, normalise_email
 from database import db
 from extensions import limiter, login_manager
@@ -100,3 +101,30 @@ def change_password():
             flash(_("Your password has been changed."))
             return redirect(url_for("partnerships.index"), 303)
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """Personal API tokens: a new one is shown once, here, and never again."""
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        _row, new_token = tokens.create_token(current_user, form.name.data)
+        db.session.commit()
+        form = ApiTokenForm(formdata=None)
+    response = current_app.make_response((render_template(
+        "accounts/tokens.html", form=form, tokens=tokens.tokens_of(current_user), new_token=new_token,
+        openapi_url=url_for("api.openapi", _external=True)), 400 if form.errors else 200))
+    response.headers["Cache-Control"] = "no-store"  # the new token must not stay in a cache
+    return response
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    if not tokens.revoke(current_user, token_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The token is revoked: programs using it can no longer read your partnerships."))
+    return redirect(url_for(".api_tokens"), 303)

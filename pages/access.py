@@ -7,6 +7,8 @@ Policies:
 - ``facilitator``: any signed-in facilitator (otherwise: to the sign-in page).
 - ``member``: the partnership's owner or a co-facilitator (other facilitators: 404, as if it did not exist).
 - ``owner``: the partnership's owner only (co-facilitators: 403, others: 404).
+- ``api``: a request carrying a facilitator's personal API token (``Authorization: Bearer …``; else 401).
+- ``api_member``: such a token of the partnership's owner or a co-facilitator (other tokens: 404).
 
 A route missing from the table is refused (404) and fails the access test: a new route cannot go
 unnoticed. Views still load their objects with the same checks, as a second line.
@@ -64,8 +66,22 @@ ACCESS: dict[str, str] = {
     "workshop.actions": "member",
     "workshop.edit_action": "member",
     "workshop.delete_action": "member",
+    "accounts.api_tokens": "facilitator",
+    "accounts.revoke_api_token": "facilitator",
+    "paper.blank_questionnaire": "member",
+    "paper.enter": "member",
+    "paper.upload": "member",
+    "api.openapi": "public",
+    "api.list_partnerships": "api",
+    "api.get_partnership": "api_member",
+    "api.list_rounds": "api_member",
+    "api.round_progress": "api_member",
+    "api.round_result": "api_member",
+    "api.round_export": "api_member",
+    "api.score_file": "api",
 }
-POLICIES = ("public", "respondent", "invitation", "facilitator", "member", "owner")
+MAX_ID = 2**31 - 1
+POLICIES = ("public", "respondent", "invitation", "facilitator", "member", "owner", "api", "api_member")
 
 
 def enforce_access() -> None:
@@ -76,6 +92,8 @@ def enforce_access() -> None:
     if policy is None:
         current_app.logger.error("route %s has no access policy: refused", request.endpoint)
         abort(404)
+    if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
+        abort(404)  # no row has such an id, and PostgreSQL would refuse to compare it with an integer column
     if policy == "public":
         return
     args = request.view_args or {}
@@ -92,6 +110,8 @@ def enforce_access() -> None:
         return
     if policy == "invitation":
         return  # the view answers 404 for an unknown invitation and 409 for a closed round
+    if policy in ("api", "api_member"):
+        return _check_api_token(policy, args)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
     if policy == "facilitator":
@@ -104,3 +124,19 @@ def enforce_access() -> None:
     g.partnership_role = role
     if policy == "owner" and role != "owner":
         abort(403)
+
+
+def _check_api_token(policy: str, args: dict) -> None:
+    from accounts.tokens import facilitator_for
+    from partnerships.service import role_of
+
+    facilitator = facilitator_for(request.headers.get("Authorization"))
+    if facilitator is None:
+        abort(401, description="Send a personal API token as 'Authorization: Bearer <token>' "
+                               "(create one on your account's API tokens page).")
+    g.api_facilitator = facilitator
+    if policy == "api_member":
+        role = role_of(args.get("partnership_id", -1), facilitator)
+        if role is None:
+            abort(404)
+        g.partnership_role = role

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, render_template
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from database import db
 
+API_PREFIX = "/api/"
+API_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+             413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests", 500: "internal_error",
+             503: "unavailable"}
+
 
 def _page(status: int, title: str, message: str):
+    if request.path.startswith(API_PREFIX):  # programs get JSON, never a page
+        return _api_error(status, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _api_error(status: int, message: str):
+    response = jsonify({"error": API_CODES.get(status, "error"), "message": str(message)})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="rupa"'
+    return response
 
 
 def handle_csrf_error(error: CSRFError):

@@ -18,7 +18,7 @@ def select_locale() -> str:
 
 def remember_requested_language() -> None:
     lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang in current_app.config["LANGUAGES"] and request.blueprint != "api":  # the API keeps no session
         session["lang"] = lang
 
 

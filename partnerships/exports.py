@@ -2,7 +2,9 @@
 
 The JSON is FRAMEWORK.md §8, which `flask --app app score` accepts unchanged. CSV and XLSX have one row
 per respondent and one column per item id (the partnership's profile repeated on every row); a
-multiple-choice value is its option ids joined by ";".
+multiple-choice value is its option ids joined by ";". The lead columns name the respondent (a paper
+form's reference, or ``web-<id>``), the questionnaire version and the source (``online`` or ``paper``):
+the same file, edited, is what a facilitator uploads (partnerships/imports.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from questionnaire.content import Questionnaire
 from reports import labels
 
-LEAD_COLUMNS = ("respondent", "group", "organisation")
+LEAD_COLUMNS = ("respondent", "questionnaire", "source", "group", "organisation")
 MULTI_SEPARATOR = ";"
 
 
@@ -30,19 +32,23 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def rows(document: dict, questionnaire: Questionnaire) -> tuple[list[str], list[list[Any]]]:
+def rows(document: dict, questionnaire: Questionnaire,
+         names: list[str] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows; ``names`` label the respondents (their position in the file when not given)."""
     header = [*LEAD_COLUMNS, *item_columns(questionnaire)]
     profile = document.get("profile", {})
+    version = document.get("questionnaire", questionnaire.version)
     table = []
     for number, respondent in enumerate(document["respondents"], start=1):
         answers = {**profile, **respondent["answers"]}
-        table.append([number, respondent["group"], respondent.get("organisation", ""),
+        table.append([names[number - 1] if names else str(number), version, respondent.get("source", "online"),
+                      respondent["group"], respondent.get("organisation", ""),
                       *(_cell(answers.get(item_id, "")) for item_id in item_columns(questionnaire))])
     return header, table
 
 
-def to_csv(document: dict, questionnaire: Questionnaire) -> str:
-    header, table = rows(document, questionnaire)
+def to_csv(document: dict, questionnaire: Questionnaire, names: list[str] | None = None) -> str:
+    header, table = rows(document, questionnaire, names)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -97,15 +103,16 @@ def csv_to_document(text: str, questionnaire: Questionnaire) -> dict:
     return document_from_rows(header, list(reader), questionnaire)
 
 
-def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: str) -> bytes:
+def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: str,
+            names: list[str] | None = None) -> bytes:
     workbook = Workbook()
     answers = workbook.active
     answers.title = "answers"
-    header, table = rows(document, questionnaire)
+    header, table = rows(document, questionnaire, names)
     answers.append(header)
     for row in table:
         answers.append(row)
-    answers.freeze_panes = "D2"
+    answers.freeze_panes = "F2"
 
     dimensions = workbook.create_sheet("dimensions")
     groups = list(result["groups"])

@@ -23,7 +23,7 @@ from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
-from reports.service import report_context_for, score_document, submitted_document
+from reports.service import report_context_for, score_document, submitted_document, submitted_labels
 from reports.views import pdf_download, requested_paper
 from scoring.engine import WEIGHTINGS
 
@@ -258,12 +258,13 @@ def export(partnership_id: int, number: int, kind: str):
     if kind == "json":
         body, mimetype = json.dumps(document, ensure_ascii=False, indent=1), "application/json"
     elif kind == "csv":
-        body, mimetype = exports.to_csv(document, questionnaire), "text/csv"
+        body, mimetype = exports.to_csv(document, questionnaire, submitted_labels(round_.assessment)), "text/csv"
     else:
         if not document["respondents"]:
             abort(404, description=_("Nobody has submitted answers in this round yet."))
         result = score_document(document)
-        body = exports.to_xlsx(document, result, questionnaire, str(get_locale()))
+        body = exports.to_xlsx(document, result, questionnaire, str(get_locale()),
+                               submitted_labels(round_.assessment))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{kind}"'})

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from database import UTCDateTime, db, utcnow
 
 RESPONDENT_STATES = ("in_progress", "submitted")
+# How answers arrived: through the web journey, or typed in / uploaded by a facilitator from paper forms.
+SOURCES = ("online", "paper")
 
 
 class Assessment(db.Model):
@@ -40,6 +42,9 @@ class Respondent(db.Model):
         CheckConstraint(
             "(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"
         ),
+        CheckConstraint("source IN ('online', 'paper')", name="valid_source"),
+        # A paper form's number (or an imported row's respondent reference) names one respondent of a round.
+        UniqueConstraint("assessment_id", "reference"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +56,8 @@ class Respondent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    reference: Mapped[str | None] = mapped_column(String(40))
 
     assessment: Mapped[Assessment] = relationship(back_populates="respondents")
     answers: Mapped[list[Answer]] = relationship(
@@ -60,6 +67,11 @@ class Respondent(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == "submitted"
+
+    @property
+    def label(self) -> str:
+        """How exports name this respondent: its paper reference, or ``web-<id>`` for online answers."""
+        return self.reference or f"web-{self.id}"
 
 
 class Answer(db.Model):

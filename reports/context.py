@@ -30,6 +30,8 @@ def assessment_document(assessment: Assessment, respondents: Iterable[tuple[Resp
         }
         if answers.get("respondent.organisation"):
             person["organisation"] = answers["respondent.organisation"]
+        if respondent.source == "paper":
+            person["source"] = "paper"
         people.append(person)
     document = {"questionnaire": assessment.questionnaire_version, "profile": profile, "respondents": people}
     if assessment.partnership_name:
