@@ -45,8 +45,9 @@ def export_all(partnership_id: int):
         data["rounds"].append({
             "number": round_.number, "questionnaire": round_.assessment.questionnaire_version,
             "is_open": round_.is_open, "is_published": round_.is_published,
-            "respondents": [{"status": r.status, "submitted_at": r.submitted_at.isoformat() if r.submitted_at
-                             else None, "answers": answers[r.id]} for r in everyone.values()],
+            "respondents": [{"status": r.status, "source": r.source, "reference": r.reference,
+                             "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                             "answers": answers[r.id]} for r in everyone.values()],
             "assessment_file": submitted_document(round_.assessment),
             "consensus": [{"dimension": c.dimension, "agreed_band": c.agreed_band, "note": c.note,
                            "dissent_group": c.dissent_group, "dissent_reason": c.dissent_reason}
@@ -90,7 +91,8 @@ def respondents(partnership_id: int, number: int):
     groups = dict(db.session.execute(select(Answer.respondent_id, Answer.value).join(Respondent).where(
         Respondent.assessment_id == round_.assessment_id, Answer.item_id == "respondent.group")).all())
     rows = [{"id": r.id, "number": n, "group": labels.GROUPS.get(groups.get(r.id), "—"), "status": r.status,
-             "created_at": r.created_at} for n, r in enumerate(round_.assessment.respondents, start=1)]
+             "source": r.source, "reference": r.reference, "created_at": r.created_at}
+            for n, r in enumerate(round_.assessment.respondents, start=1)]
     return render_template("partnerships/respondents.html", partnership=partnership, round=round_, rows=rows)
 
 

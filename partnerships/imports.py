@@ -60,13 +60,13 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     is_xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
     try:
         table = _read_xlsx(data) if is_xlsx else _read_csv(data)
+    except UnicodeDecodeError:
+        raise ImportRejected([Fault(None, None, _(
+            "This CSV file is not UTF-8 text. Save it again as “CSV UTF-8” from your spreadsheet program."))]) from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise ImportRejected([Fault(None, None, _(
             "This file cannot be read as an Excel workbook (.xlsx). Save it again from your spreadsheet "
             "program as .xlsx or as CSV (UTF-8)."))]) from None
-    except UnicodeDecodeError:
-        raise ImportRejected([Fault(None, None, _(
-            "This CSV file is not UTF-8 text. Save it again as “CSV UTF-8” from your spreadsheet program."))]) from None
     except csv.Error as error:
         raise ImportRejected([Fault(None, None, _("This CSV file is damaged: %(error)s", error=str(error)))]) from None
     table = [row for row in table if any(_text(cell) for cell in row)]  # blank lines are not respondents

@@ -45,6 +45,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "questionnaire": result["questionnaire"],
             "rules": result.get("rules"),
             "respondents": result["respondents"],
+            "on_paper": sum(1 for person in document.get("respondents", []) if person.get("source") == "paper"),
             "organisations": result["organisations"],
             "language": LANGUAGE_NAMES.get(lang, lang),
             "weighting": result["weighting"],

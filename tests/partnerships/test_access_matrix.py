@@ -10,7 +10,10 @@ import pytest
 from pages.access import ACCESS, POLICIES
 
 DESTRUCTIVE = {"partnership_data.delete_partnership", "partnership_data.delete_round",
-               "partnership_data.delete_respondent", "workshop.delete_action", "accounts.signout"}
+               "partnership_data.delete_respondent", "workshop.delete_action", "accounts.signout",
+               "accounts.revoke_api_token"}
+# Routes naming an object of one facilitator (the owner's API token): any other facilitator gets 404.
+OWNERS_OBJECT = {"accounts.revoke_api_token"}
 
 
 def test_every_route_has_a_policy(app):
@@ -38,9 +41,12 @@ def world(app, full_round, signed_in):
     respondent_id = re.search(r"/respondents/(\d+)/delete", owner.get(f"{p}/rounds/1/respondents").text).group(1)
     invite = re.search(r"/j/([A-Za-z0-9_-]+)", owner.get(f"{p}/rounds/1").text).group(1)
     owner.post(f"{p}/rounds/1/publish")
+    owner.post("/account/tokens", data={"name": "dashboard"})
+    token_id = re.search(r"/account/tokens/(\d+)/revoke", owner.get("/account/tokens").text).group(1)
     values = {"partnership_id": full_round["partnership_id"], "number": 1, "token": full_round["tokens"][0],
               "invite_token": invite, "action_id": action_id, "respondent_id": respondent_id, "kind": "json",
-              "action": "publish", "direction": "next", "section_id": "profile", "filename": "css/rupa.css"}
+              "action": "publish", "direction": "next", "section_id": "profile", "filename": "css/rupa.css",
+              "token_id": token_id}
     return {"roles": {"anonymous": app.test_client(), "outsider": signed_in("outsider@example.org"),
                       "co_facilitator": co, "owner": owner}, "values": values}
 
@@ -49,11 +55,15 @@ def url_for_rule(rule, values) -> str:
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 
-def expected(policy: str, role: str) -> str:
+def expected(policy: str, role: str, endpoint: str = "") -> str:
     if policy in ("public", "respondent", "invitation"):
         return "allowed"
+    if policy in ("api", "api_member"):
+        return "unauthorized"  # a browser session is never an API credential (tokens: tests/partnerships/test_api.py)
     if role == "anonymous":
         return "sign-in"
+    if endpoint in OWNERS_OBJECT and role != "owner":
+        return "not-found"
     if policy == "facilitator":
         return "allowed"
     if role == "outsider":
@@ -70,6 +80,8 @@ def outcome(response) -> str:
         return "not-found"
     if response.status_code == 403:
         return "forbidden"
+    if response.status_code == 401:
+        return "unauthorized"
     return "allowed"
 
 
@@ -80,7 +92,7 @@ def test_every_role_on_every_route(app, world):
         for rule in app.url_map.iter_rules():
             policy = ACCESS[rule.endpoint]
             url = url_for_rule(rule, world["values"])
-            want = expected(policy, role)
+            want = expected(policy, role, rule.endpoint)
             for method in sorted(rule.methods & {"GET", "POST"}):
                 if method == "POST" and want == "allowed" and rule.endpoint in DESTRUCTIVE:
                     continue  # allowed destruction is tested on its own; here it would end the walk
