@@ -11,8 +11,10 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
+from jsonschema import Draft202012Validator
 
 from questionnaire import item_bank
+from questionnaire.content import Item, Questionnaire
 from scoring.engine import WEIGHTINGS
 
 BANDS = ["strength", "developing", "concern", "insufficient_data"]
@@ -62,13 +64,48 @@ def _get(summary: str, operation_id: str, response: dict, parameters: list, resp
                     "responses": {"200": response, **responses}}}
 
 
-def _schemas() -> dict[str, Any]:
+def answer_schema(item: Item) -> dict[str, Any]:
+    """The JSON Schema of one item's answer, from the questionnaire content (FRAMEWORK.md section 8)."""
+    if item.type == "text":
+        return {"type": "string", "maxLength": item.max_length} if item.max_length else {"type": "string"}
+    if item.type == "multi":
+        free = [value for value in item.option_values if value not in item.exclusive]
+        several = {"type": "array", "items": {"enum": free}, "uniqueItems": True}
+        if not item.exclusive:
+            return several
+        return {"oneOf": [several, {"type": "array", "items": {"enum": list(item.exclusive)},
+                                    "minItems": 1, "maxItems": 1}]}
+    return {"enum": sorted(item.accepted_values, key=str)}
+
+
+def assessment_file(questionnaire: Questionnaire, min_respondents: int) -> dict[str, Any]:
+    """An assessment file of the current questionnaire: every item id with the answers its scale allows."""
+    profile = {item_id: answer_schema(item) for item_id, item in questionnaire.items.items()
+               if item_id.startswith("profile.")}
+    answers = {item_id: answer_schema(item) for item_id, item in questionnaire.items.items()
+               if not item_id.startswith(("profile.", "respondent."))}
+    return {
+        "type": "object", "required": ["respondents"],
+        "description": "A whole assessment (FRAMEWORK.md section 8): the profile and every respondent's answers. "
+                       "A missing item id is an unanswered item.",
+        "properties": {
+            "questionnaire": {"enum": [questionnaire.version]}, "partnership": {"type": "string"},
+            "profile": {"type": "object", "properties": profile, "additionalProperties": False},
+            "respondents": {"type": "array", "minItems": min_respondents, "items": {
+                "type": "object", "required": ["group"], "properties": {
+                    "group": {"enum": list(item_bank.GROUPS)},
+                    "organisation": {"type": "string", "maxLength": 200},
+                    "lang": {"type": "string"},
+                    "source": {"enum": ["paper"], "description": "Present for answers entered from paper forms."},
+                    "answers": {"type": "object", "properties": answers, "additionalProperties": False}}}}}}
+
+
+def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
     nullable_string = {"type": ["string", "null"]}
     dimension = {"type": "object", "required": ["score", "band", "answered", "items"], "properties": {
         "score": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
         "band": {"type": "string", "enum": BANDS},
         "answered": {"type": "integer", "minimum": 0}, "items": {"type": "integer", "minimum": 0}}}
-    answer = {"oneOf": [{"type": "integer"}, {"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     return {
         "Error": {"type": "object", "required": ["error", "message"], "properties": {
             "error": {"type": "string", "description": "A stable code, such as not_found or invalid_assessment."},
@@ -94,20 +131,8 @@ def _schemas() -> dict[str, Any]:
             "totals": {"type": "object", "required": ["joined", "in_progress", "submitted"], "properties": {
                 "joined": {"type": "integer"}, "in_progress": {"type": "integer"}, "submitted": {"type": "integer"}}},
             "is_open": {"type": "boolean"}}},
-        "AssessmentFile": {
-            "type": "object", "required": ["respondents"],
-            "description": "A whole assessment (FRAMEWORK.md section 8): the profile and every respondent's answers.",
-            "properties": {
-                "questionnaire": {"type": "string"}, "partnership": {"type": "string"},
-                "profile": {"type": "object", "additionalProperties": answer},
-                "respondents": {"type": "array", "minItems": 1, "items": {
-                    "type": "object", "required": ["group"], "properties": {
-                        "group": {"type": "string", "enum": list(item_bank.GROUPS)},
-                        "organisation": {"type": "string", "maxLength": 200},
-                        "lang": {"type": "string"},
-                        "source": {"type": "string", "enum": ["online", "paper"],
-                                   "description": "Present (as paper) for answers entered from paper forms."},
-                        "answers": {"type": "object", "additionalProperties": answer}}}}}},
+        "AssessmentFile": assessment_file(questionnaire, min_respondents=1),
+        "RoundExport": assessment_file(questionnaire, min_respondents=0),
         "Dimension": dimension,
         "Because": {"type": "object", "required": ["rule", "evidence"], "properties": {
             "rule": {"type": "string"}, "evidence": {"type": "array", "items": {"type": "string"}}}},
@@ -149,7 +174,8 @@ def _schemas() -> dict[str, Any]:
 
 
 @cache
-def _document(languages: tuple[str, ...]) -> dict[str, Any]:
+def _document(languages: tuple[str, ...], version: str) -> dict[str, Any]:
+    questionnaire = current_app.extensions["rupa.questionnaires"][version]
     lang = _lang()
     in_round = [PARTNERSHIP_ID, ROUND_NUMBER]
     export_note = ("Only submitted respondents. Rows are respondents, columns item ids; respondents entered "
@@ -176,7 +202,7 @@ def _document(languages: tuple[str, ...]) -> dict[str, Any]:
             {**IN_PARTNERSHIP, "409": _error("Fewer respondents have submitted than the anonymity threshold.")}),
         "/partnerships/{partnership_id}/rounds/{number}/export.json": _get(
             "The round's answers as an assessment file", "exportRoundJson",
-            _json(_ref("AssessmentFile"), "The assessment file. " + export_note), in_round, IN_PARTNERSHIP),
+            _json(_ref("RoundExport"), "The assessment file. " + export_note), in_round, IN_PARTNERSHIP),
         "/partnerships/{partnership_id}/rounds/{number}/export.csv": _get(
             "The round's answers as CSV", "exportRoundCsv",
             {"description": "One row per respondent. " + export_note,
@@ -218,10 +244,28 @@ def _document(languages: tuple[str, ...]) -> dict[str, Any]:
         "components": {
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer",
                                           "description": "A personal API token (rupa_...)."}},
-            "schemas": _schemas(),
+            "schemas": _schemas(questionnaire),
         },
     }
 
 
 def document() -> dict[str, Any]:
-    return _document(tuple(current_app.config["LANGUAGES"]))
+    return _document(tuple(current_app.config["LANGUAGES"]), current_app.config["QUESTIONNAIRE_VERSION"])
+
+
+@cache
+def _file_validator(version: str) -> Draft202012Validator:
+    questionnaire = current_app.extensions["rupa.questionnaires"][version]
+    return Draft202012Validator(assessment_file(questionnaire, min_respondents=1))
+
+
+def file_schema_faults(document: Any, limit: int = 100) -> list[str]:
+    """Where an assessment file sent to the API departs from its schema (empty when it does not)."""
+    validator = _file_validator(current_app.config["QUESTIONNAIRE_VERSION"])
+    faults = []
+    for error in validator.iter_errors(document):
+        where = "/".join(str(part) for part in error.absolute_path) or "(the document)"
+        faults.append(f"{where}: {error.message[:300]}")
+        if len(faults) == limit:
+            break
+    return sorted(faults)

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from api.openapi import document, file_schema_faults
 from database import db
 from extensions import csrf, limiter
 from partnerships import exports, service
@@ -74,8 +75,6 @@ def _options() -> tuple[str, str]:
 
 @bp.get("/openapi.json")
 def openapi():
-    from api.openapi import document
-
     return jsonify(document())
 
 
@@ -141,6 +140,10 @@ def score_file():
         document = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return api_error(400, "invalid_json", "The request body is not a JSON document.")
+    schema_faults = file_schema_faults(document)
+    if schema_faults:
+        return api_error(422, "invalid_assessment", "The assessment file does not match its schema: nothing was "
+                         "scored.", faults=schema_faults)
     try:
         return jsonify(score_document(document, weighting=weighting, lang=lang))
     except AssessmentError as error:

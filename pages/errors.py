@@ -51,7 +51,10 @@ def handle_http_error(error: HTTPException):
     title, message = defaults.get(code, (_("Something went wrong"), _("Please try again in a moment.")))
     if error.description and error.description != type(error).description:
         message = error.description
-    return _page(code, title, message)
+    page = current_app.make_response(_page(code, title, message))
+    if code == 405 and error.valid_methods:  # RFC 9110: a 405 names the methods that work
+        page.headers["Allow"] = ", ".join(error.valid_methods)
+    return page
 
 
 def handle_unexpected_error(error: Exception):

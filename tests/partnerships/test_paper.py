@@ -115,7 +115,8 @@ def fault_cases(rows: list[list[str]]) -> dict[str, tuple[bytes, str, list[str]]
         "unknown item id": (edited(lambda r: r[0].__setitem__(trust, "enabler.telepathy.1")), "a.csv",
                             ["enabler.telepathy.1", "Unknown column"]),
         "value outside its scale": (edited(lambda r: r[3].__setitem__(trust, "7")), "a.csv",
-                                    [f"<tr><td>4</td><td>{column_letter(trust)} (enabler.trust.1)</td><td>7 is not an answer"]),
+                                    [f"<tr><td>4</td><td>{column_letter(trust)} (enabler.trust.1)</td>"
+                                     "<td>7 is not an answer"]),
         "wrong questionnaire version": (edited(lambda r: r[2].__setitem__(1, "1999.1")), "a.csv",
                                         ["Wrong questionnaire version: 1999.1"]),
         "duplicate respondent in the file": (edited(lambda r: r[4].__setitem__(0, r[2][0])), "a.csv",
@@ -156,7 +157,8 @@ def test_one_bad_cell_among_many_good_rows_stores_none_of_them(app, two_rounds):
     before = counts(app)
     response = upload(two_rounds, as_csv(rows))
     assert response.status_code == 422
-    assert f"<tr><td>10</td><td>{column_letter(rows[0].index('barrier.funding'))} (barrier.funding)</td>" in response.text
+    column = column_letter(rows[0].index("barrier.funding"))
+    assert f"<tr><td>10</td><td>{column} (barrier.funding)</td>" in response.text
     assert counts(app) == before
 
 
