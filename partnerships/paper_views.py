@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import LazyString, force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -129,11 +129,12 @@ def entry_form_class(questionnaire: Questionnaire) -> type[PaperEntryForm]:
         attrs: dict = {"coded": tuple(i for i in items if paper.is_coded(i)),
                        "texts": tuple(i for i in items if i.type == "text")}
         for item in items:
+            label = LazyString(lambda item=item: f"{item.text.get(str(get_locale()), item.text['en'])} ({item.id})")
             if paper.is_coded(item):
-                attrs[item.id] = StringField(item.id, validators=[Optional(), _code_validator(item)],
+                attrs[item.id] = StringField(label, validators=[Optional(), _code_validator(item)],
                                              filters=[lambda v: v.strip() if v else v])
             else:
-                attrs[item.id] = TextAreaField(item.id, validators=[Optional(), Length(max=item.max_length)],
+                attrs[item.id] = TextAreaField(label, validators=[Optional(), Length(max=item.max_length)],
                                                filters=[clean_text])
         group = questionnaire.items["respondent.group"]
         attrs["validate_group"] = staticmethod(lambda form, field: _code_validator(group)(form, field))

@@ -18,6 +18,16 @@
     input.insertAdjacentElement("afterend", button);
   });
 
+  // Typing in paper forms: one digit per item, so a typed digit moves on to the next field (as Tab would).
+  var entryFields = Array.prototype.slice.call(document.querySelectorAll(".paper-entry input, .paper-entry textarea"));
+  entryFields.forEach(function (field, index) {
+    if (!field.classList.contains("code-input")) { return; }
+    field.addEventListener("input", function () {
+      var next = entryFields[index + 1];
+      if (field.value.length === 1 && next) { next.focus(); if (next.select) { next.select(); } }
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -116,6 +116,32 @@ def _actions_error(page, site):
     page.locator("main form button[type=submit]").first.click()
 
 
+def _token_created(page, site):
+    page.goto(site.url + "/account/tokens")
+    page.locator("#name").fill("Regional dashboard")
+    page.locator("main form button[type=submit]").last.click()
+
+
+def _token_error(page, site):
+    page.goto(site.url + "/account/tokens")
+    page.locator("main form button[type=submit]").last.click()
+
+
+def _paper_entry_error(page, site):
+    page.goto(site.url + site.empty_round + "/paper/enter")
+    page.locator("#group").fill("8")
+    page.locator('[name="enabler.trust.1"]').fill("7")
+    submit_first_form(page)
+
+
+def _paper_upload_faults(page, site):
+    page.goto(site.url + site.empty_round + "/paper/upload")
+    page.locator("#file").set_input_files(files=[{
+        "name": "paper.csv", "mimeType": "text/csv",
+        "buffer": b"respondent,group,enabler.trust.1,enabler.telepathy.1\nP-1,aliens,7,3\nP-1,rural_public,4,\n"}])
+    submit_first_form(page)
+
+
 SECTIONS = ("profile", "linkages", "enablers", "barriers", "practices", "open")
 
 # (name, needs a signed-in facilitator, step, is a respondent page)
@@ -158,4 +184,11 @@ STATES = [
     ("actions", True, _goto(lambda s: s.partnership + "/rounds/1/actions"), False),
     ("actions-error", True, _actions_error, False),
     ("password-error", True, _post_empty("/account/password"), False),
+    ("api-tokens-error", True, _token_error, False),
+    ("api-token-created", True, _token_created, False),
+    ("api-tokens", True, _goto("/account/tokens"), False),
+    ("paper-entry", True, _goto(lambda s: s.empty_round + "/paper/enter"), False),
+    ("paper-entry-error", True, _paper_entry_error, False),
+    ("paper-upload", True, _goto(lambda s: s.empty_round + "/paper/upload"), False),
+    ("paper-upload-faults", True, _paper_upload_faults, False),
 ]
