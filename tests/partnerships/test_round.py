@@ -58,7 +58,8 @@ def test_csv_and_xlsx_exports_rescore_to_the_same_result(app, full_round, questi
     client, base = full_round["client"], full_round["base"]
     document = client.get(f"{base}/export.json").get_json()
     csv_text = client.get(f"{base}/export.csv").text
-    assert csv_text.splitlines()[0].startswith("respondent,group,organisation,profile.region_type")
+    assert csv_text.splitlines()[0].startswith(
+        "respondent,questionnaire,source,group,organisation,profile.region_type")
     assert len(csv_text.strip().splitlines()) == 10
     xlsx = client.get(f"{base}/export.xlsx").data
     workbook = load_workbook(io.BytesIO(xlsx), read_only=True)
