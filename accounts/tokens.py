@@ -9,10 +9,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from accounts.models import ApiToken, Facilitator
-from database import db, utcnow
+from database import db, utcnow, write_transaction
 
 PREFIX = "rupa_"
 HINT_LENGTH = len(PREFIX) + 6
@@ -58,6 +58,6 @@ def facilitator_for(authorization: str | None) -> Facilitator | None:
         return None
     now = utcnow()
     if row.last_used_at is None or row.last_used_at < now - LAST_USED_GRANULARITY:
-        row.last_used_at = now
-        db.session.commit()
+        with write_transaction():  # API reads are GETs: the one write takes the writers' queue
+            db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return row.facilitator

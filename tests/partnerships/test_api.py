@@ -58,9 +58,11 @@ def test_a_token_needs_a_name(signed_in):
 def test_revoking_a_token_stops_it_at_once(client, app, signed_in):
     owner = signed_in("a@example.org")
     token = create_token(owner)
+    assert ">never<" in owner.get("/account/tokens").text
     assert client.get("/api/v1/partnerships", headers=bearer(token)).status_code == 200
     with app.app_context():
-        token_id = db.session.execute(select(ApiToken.id)).scalar_one()
+        token_id, last_used = db.session.execute(select(ApiToken.id, ApiToken.last_used_at)).one()
+    assert last_used is not None and ">never<" not in owner.get("/account/tokens").text
     other = signed_in("b@example.org")
     assert other.post(f"/account/tokens/{token_id}/revoke").status_code == 404  # not theirs
     assert owner.post(f"/account/tokens/{token_id}/revoke").status_code == 303
