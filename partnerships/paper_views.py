@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import LazyString, force_locale, get_locale
+from flask_babel import LazyString, force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -176,8 +176,9 @@ def enter(partnership_id: int, number: int):
                 form.reference.errors.append(_("Form %(reference)s is already entered in this round.",
                                                reference=reference))
             else:
-                flash(_("Form %(reference)s is saved with %(count)d answers. Type in the next form.",
-                        reference=reference, count=len(person.answers)))
+                flash(ngettext("Form %(reference)s is saved with %(num)d answer. Type in the next form.",
+                               "Form %(reference)s is saved with %(num)d answers. Type in the next form.",
+                               len(person.answers), reference=reference))
                 return redirect(url_for(".enter", partnership_id=partnership.id, number=number), 303)
     if request.method == "GET":
         form.reference.data = _next_reference(taken)
@@ -223,8 +224,9 @@ def upload(partnership_id: int, number: int):
                 "Some of these respondents were stored by another upload a moment ago. Nothing from this "
                 "file was stored; upload it again to see which."))], 422
         else:
-            flash(_("%(count)d respondents from paper are added to round %(number)d.", count=len(people),
-                    number=round_.number))
+            flash(ngettext("%(num)d respondent from paper is added to round %(number)d.",
+                           "%(num)d respondents from paper are added to round %(number)d.", len(people),
+                           number=round_.number))
             return redirect(url_for("partnerships.dashboard", partnership_id=partnership.id, number=number), 303)
     if form.errors:
         status = 400
