@@ -22,6 +22,7 @@ from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
 from partnerships.join import bp as join_bp
+from partnerships.paper_views import allow_uploads
 from partnerships.paper_views import bp as paper_bp
 from partnerships.purge import purge_command
 from partnerships.views import bp as partnerships_bp
@@ -62,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    app.before_request(allow_uploads)  # before CSRF protection reads (and so limits) the request body
     csrf.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)

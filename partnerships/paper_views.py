@@ -192,6 +192,13 @@ def enter(partnership_id: int, number: int):
         dont_know_code=paper.DONT_KNOW_CODE), status
 
 
+def allow_uploads() -> None:
+    """An app-wide before-request hook, registered before CSRF protection reads the form: uploads of
+    paper answers may be larger than the request limit of every other page."""
+    if request.endpoint == "paper.upload":
+        request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"]
+
+
 class UploadForm(FlaskForm):
     file = FileField(_l("CSV or Excel file of paper answers"), validators=[
         FileRequired(message=_l("Choose the file to upload."))])
@@ -201,7 +208,6 @@ class UploadForm(FlaskForm):
 def upload(partnership_id: int, number: int):
     """Upload paper answers in the export format: stored whole, or not at all with every fault listed."""
     partnership, round_ = load_round(partnership_id, number)
-    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"]
     form = UploadForm()
     faults: list[imports.Fault] = []
     status = 200

@@ -275,3 +275,24 @@ def test_exports_mark_paper_answers(two_rounds):
     assert [r["source"] for r in everything["rounds"][1]["respondents"]] == ["paper"] * 3
     listing = two_rounds["client"].get(f"{base}/rounds/2/respondents").text
     assert "Entered from paper form P-2" in listing
+
+
+def test_a_large_upload_is_read_whole(app, two_rounds):
+    """A regional campaign's spreadsheet is larger than a page of answers (the app-wide request limit)."""
+    rows = export_csv(two_rounds)
+    header, template = rows[0], rows[1]
+    big = [header] + [[f"P-{n}", *template[1:]] for n in range(1, 1001)]
+    data = as_csv(big)
+    assert len(data) > app.config["MAX_CONTENT_LENGTH"]
+    response = upload(two_rounds, data)
+    assert response.status_code == 303, response.text[:500]
+    assert counts(app)[0] == 9 + 1000
+
+
+def test_the_upload_limit_is_raised_before_csrf_protection_reads_the_body(app, two_rounds):
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 50_000)  # above the limit, below spooling to disk
+    response = upload(two_rounds, data)
+    assert response.status_code == 400 and "This form has expired" in response.text  # not 413
+    app.config["UPLOAD_MAX_BYTES"] = app.config["MAX_CONTENT_LENGTH"]
+    assert upload(two_rounds, data).status_code == 413
