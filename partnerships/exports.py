@@ -112,6 +112,10 @@ def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: st
     answers.append(header)
     for row in table:
         answers.append(row)
+        for cell in answers[answers.max_row]:
+            if isinstance(cell.value, str):
+                # Free text such as "=HYPERLINK(...)" stays text: openpyxl would write it as a formula.
+                cell.data_type = "s"
     answers.freeze_panes = "F2"
 
     dimensions = workbook.create_sheet("dimensions")

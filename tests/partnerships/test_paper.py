@@ -296,3 +296,16 @@ def test_the_upload_limit_is_raised_before_csrf_protection_reads_the_body(app, t
     assert response.status_code == 400 and "This form has expired" in response.text  # not 413
     app.config["UPLOAD_MAX_BYTES"] = app.config["MAX_CONTENT_LENGTH"]
     assert upload(two_rounds, data).status_code == 413
+
+
+def test_free_text_that_looks_like_a_formula_stays_text_in_the_workbook(two_rounds):
+    rows = export_csv(two_rounds)[:4]
+    column = rows[0].index("open.priorities")
+    for number, row in enumerate(rows[1:], start=1):
+        row[0] = f"P-{number}"
+        row[column] = '=HYPERLINK("http://example.org","click")'
+    assert upload(two_rounds, as_csv(rows)).status_code == 303
+    data = two_rounds["client"].get(f"/facilitator/p/{two_rounds['partnership_id']}/rounds/2/export.xlsx").data
+    sheet = load_workbook(io.BytesIO(data))["answers"]
+    cell = sheet.cell(row=2, column=column + 1)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org","click")', "s")
