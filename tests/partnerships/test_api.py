@@ -179,3 +179,14 @@ def test_the_api_is_exempt_from_csrf_but_pages_are_not(csrf_app):
     assert api.status_code == 401 and api.is_json  # refused for want of a token, not of a CSRF token
     page = client.post("/account/signin", data={"email": "a@example.org", "password": "x" * 12})
     assert page.status_code == 400 and "This form has expired" in page.text
+
+
+def test_guessing_tokens_is_rate_limited_but_valid_calls_are_not(app, client, signed_in):
+    app.config["API_AUTH_RATE_LIMIT"] = "3 per minute"
+    token = create_token(signed_in("a@example.org"))
+    for _ in range(5):
+        assert client.get("/api/v1/partnerships", headers=bearer(token)).status_code == 200
+    statuses = [client.get("/api/v1/partnerships", headers=bearer("rupa_guess")).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    limited = client.get("/api/v1/partnerships", headers=bearer("rupa_guess"))
+    assert limited.status_code == 429 and limited.json["error"] == "too_many_requests"
