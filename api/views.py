@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from api.openapi import document, file_schema_faults
-from database import db
+from database import db, reads_first
 from extensions import csrf, limiter
 from partnerships import exports, service
 from partnerships.models import Partnership, Round
@@ -132,6 +132,7 @@ def round_export(partnership_id: int, number: int, kind: str):
 
 
 @bp.post("/score")
+@reads_first  # scoring a large file must not hold SQLite's write lock: it only reads the caller's token
 def score_file():
     """Score an assessment file sent as the request body; faults are listed, nothing is stored."""
     weighting, lang = _options()
