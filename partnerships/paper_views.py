@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from database import db
+from database import db, reads_first, write_transaction
 from partnerships import imports
 from partnerships.models import Round
 from partnerships.views import load_round
@@ -205,6 +205,7 @@ class UploadForm(FlaskForm):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
+@reads_first
 def upload(partnership_id: int, number: int):
     """Upload paper answers in the export format: stored whole, or not at all with every fault listed."""
     partnership, round_ = load_round(partnership_id, number)
@@ -219,8 +220,8 @@ def upload(partnership_id: int, number: int):
         try:
             header, table = imports.read_table(upload_file.filename or "", upload_file.read())
             people = imports.check_table(header, table, questionnaire, imports.taken_references(round_.assessment))
-            imports.store(round_.assessment, people, str(get_locale()))
-            db.session.commit()
+            with write_transaction():  # the checks above held no write lock; storing is one short write
+                imports.store(round_.assessment, people, str(get_locale()))
         except imports.ImportRejected as rejected:
             db.session.rollback()
             faults, status = rejected.faults, 422
