@@ -17,9 +17,10 @@ from sqlalchemy import select
 from api.openapi import document, file_schema_faults
 from database import db, reads_first
 from extensions import csrf, limiter
-from partnerships import exports, service
+from partnerships import service
 from partnerships.models import Partnership, Round
-from reports.service import score_document, submitted_document, submitted_labels
+from partnerships.views import EXPORT_MIMETYPES, export_body
+from reports.service import score_document, submitted_document
 from scoring import AssessmentError
 from scoring.engine import WEIGHTINGS
 
@@ -116,19 +117,11 @@ def round_result(partnership_id: int, number: int):
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
 def round_export(partnership_id: int, number: int, kind: str):
     """The round's submitted answers: the assessment file (JSON), or one row per respondent (CSV, XLSX)."""
-    round_ = _round()
-    document = submitted_document(round_.assessment)
-    if kind == "json":
-        return jsonify(document)
-    questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
-    labels = submitted_labels(round_.assessment)
-    if kind == "csv":
-        return Response(exports.to_csv(document, questionnaire, labels), mimetype="text/csv")
-    if not document["respondents"]:
-        return api_error(409, "no_answers", "Nobody has submitted answers in this round yet.")
     with force_locale("en"):
-        body = exports.to_xlsx(document, score_document(document), questionnaire, "en", labels)
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body = export_body(_round(), kind, "en")
+    if body is None:
+        return api_error(409, "no_answers", "Nobody has submitted answers in this round yet.")
+    return Response(body, mimetype=EXPORT_MIMETYPES[kind])
 
 
 @bp.post("/score")

@@ -25,7 +25,7 @@ from database import db, utcnow
 from partnerships.exports import LEAD_COLUMNS, MULTI_SEPARATOR, item_columns
 from questionnaire import item_bank, journey
 from questionnaire.content import Item, Questionnaire, Value
-from questionnaire.models import Answer, Assessment, Respondent
+from questionnaire.models import Answer, Assessment, Respondent, respondent_label
 
 MAX_ROWS = 5000
 REFERENCE_MAX = 40
@@ -224,7 +224,7 @@ def allowed_values(item: Item) -> str:
 def taken_references(assessment: Assessment) -> set[str]:
     rows = db.session.execute(select(Respondent.id, Respondent.reference)
                               .where(Respondent.assessment_id == assessment.id))
-    return {reference or f"web-{respondent_id}" for respondent_id, reference in rows}
+    return {respondent_label(respondent_id, reference) for respondent_id, reference in rows}
 
 
 def store(assessment: Assessment, respondents: Iterable[PaperRespondent], lang: str) -> list[Respondent]:

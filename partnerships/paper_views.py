@@ -18,8 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from database import db, reads_first, write_transaction
 from partnerships import imports
-from partnerships.models import Round
-from partnerships.views import load_round
+from partnerships.views import load_round, questionnaire_for
 from questionnaire import item_bank, paper
 from questionnaire.content import Item, Questionnaire
 from questionnaire.forms import clean_text
@@ -35,10 +34,6 @@ bp = Blueprint("paper", __name__, url_prefix="/facilitator/p/<int:partnership_id
 @login_required
 def require_facilitator():
     """Every page here needs a signed-in facilitator (and load_round checks the partnership)."""
-
-
-def _questionnaire(round_: Round) -> Questionnaire:
-    return current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
 
 
 def paper_sections(questionnaire: Questionnaire) -> list[tuple[object, tuple[Item, ...]]]:
@@ -69,7 +64,7 @@ def blank_questionnaire(partnership_id: int, number: int):
     """The blank questionnaire to print: tick boxes with their codes, item ids in small print."""
     partnership, round_ = load_round(partnership_id, number)
     size, lang = requested_paper(), str(get_locale())
-    questionnaire = _questionnaire(round_)
+    questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
     key = PdfCache.key("paper-questionnaire", questionnaire.version, lang, size, partnership.name,
                        str(round_.number), layout_fingerprint())
     cache = pdf_cache()
@@ -154,7 +149,7 @@ def _next_reference(taken: set[str]) -> str:
 def enter(partnership_id: int, number: int):
     """Type in one paper form; on saving, the next blank form opens with the next form number."""
     partnership, round_ = load_round(partnership_id, number)
-    questionnaire = _questionnaire(round_)
+    questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
     taken = imports.taken_references(round_.assessment)
     form = entry_form_class(questionnaire)()
     status = 200
@@ -216,7 +211,7 @@ def upload(partnership_id: int, number: int):
         status = 409 if request.method == "POST" else 200
     elif form.validate_on_submit():
         upload_file = form.file.data
-        questionnaire = _questionnaire(round_)
+        questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
         try:
             header, table = imports.read_table(upload_file.filename or "", upload_file.read())
             people = imports.check_table(header, table, questionnaire, imports.taken_references(round_.assessment))

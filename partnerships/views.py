@@ -55,7 +55,7 @@ def load_round(partnership_id: int, number: int) -> tuple[Partnership, Round]:
     return partnership, round_
 
 
-def _questionnaire(version: str | None = None):
+def questionnaire_for(version: str | None = None):
     return current_app.extensions["rupa.questionnaires"][version or current_app.config["QUESTIONNAIRE_VERSION"]]
 
 
@@ -84,7 +84,7 @@ def detail(partnership_id: int):
 
 
 def _profile_items():
-    questionnaire = _questionnaire()
+    questionnaire = questionnaire_for()
     section = questionnaire.section("profile")
     return questionnaire, tuple(item for item in section.items if item.id.startswith("profile."))
 
@@ -249,22 +249,31 @@ def pdf_response(round_: Round, weighting: str) -> Response:
     return pdf_download(document, weighting, paper, f"rupa-round-{round_.number}", back_url, extra)
 
 
+EXPORT_MIMETYPES = {"json": "application/json", "csv": "text/csv",
+                    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def export_body(round_: Round, kind: str, lang: str) -> str | bytes | None:
+    """A round's submitted answers as an export file (the dashboard's and the API's); None for a workbook
+    of a round where nobody has submitted yet (it would have no scores to show)."""
+    document = submitted_document(round_.assessment)
+    if kind == "json":
+        return json.dumps(document, ensure_ascii=False, indent=1)
+    questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
+    names = submitted_labels(round_.assessment)
+    if kind == "csv":
+        return exports.to_csv(document, questionnaire, names)
+    if not document["respondents"]:
+        return None
+    return exports.to_xlsx(document, score_document(document), questionnaire, lang, names)
+
+
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
 def export(partnership_id: int, number: int, kind: str):
     partnership, round_ = load_round(partnership_id, number)
-    document = submitted_document(round_.assessment)
-    questionnaire = _questionnaire(round_.assessment.questionnaire_version)
+    body = export_body(round_, kind, str(get_locale()))
+    if body is None:
+        abort(404, description=_("Nobody has submitted answers in this round yet."))
     stem = f"rupa-partnership-{partnership.id}-round-{round_.number}"
-    if kind == "json":
-        body, mimetype = json.dumps(document, ensure_ascii=False, indent=1), "application/json"
-    elif kind == "csv":
-        body, mimetype = exports.to_csv(document, questionnaire, submitted_labels(round_.assessment)), "text/csv"
-    else:
-        if not document["respondents"]:
-            abort(404, description=_("Nobody has submitted answers in this round yet."))
-        result = score_document(document)
-        body = exports.to_xlsx(document, result, questionnaire, str(get_locale()),
-                               submitted_labels(round_.assessment))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype,
+    return Response(body, mimetype=EXPORT_MIMETYPES[kind],
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{kind}"'})

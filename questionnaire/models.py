@@ -15,6 +15,12 @@ RESPONDENT_STATES = ("in_progress", "submitted")
 SOURCES = ("online", "paper")
 
 
+def respondent_label(respondent_id: int, reference: str | None) -> str:
+    """How exports (and the imports that read them back) name a respondent: its paper form's reference,
+    or ``web-<id>`` for answers given online."""
+    return reference or f"web-{respondent_id}"
+
+
 class Assessment(db.Model):
     """One self-assessment, answered on one fixed questionnaire version."""
 
@@ -68,10 +74,6 @@ class Respondent(db.Model):
     def is_submitted(self) -> bool:
         return self.status == "submitted"
 
-    @property
-    def label(self) -> str:
-        """How exports name this respondent: its paper reference, or ``web-<id>`` for online answers."""
-        return self.reference or f"web-{self.id}"
 
 
 class Answer(db.Model):

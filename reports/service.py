@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from database import db
 from extensions import redis_client
-from questionnaire.models import Answer, Assessment, Respondent
+from questionnaire.models import Answer, Assessment, Respondent, respondent_label
 from reports.context import assessment_document
 from reports.pdf import PAPER_SIZES, PdfCache, RedisPdfCache, render_pdf
 from reports.report import report_context
@@ -53,7 +53,7 @@ def submitted_labels(assessment: Assessment) -> list[str]:
     rows = db.session.execute(
         select(Respondent.id, Respondent.reference)
         .where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted").order_by(Respondent.id))
-    return [reference or f"web-{respondent_id}" for respondent_id, reference in rows]
+    return [respondent_label(respondent_id, reference) for respondent_id, reference in rows]
 
 
 @cache
