@@ -78,7 +78,7 @@ def blank_questionnaire(partnership_id: int, number: int):
                 sections=[(section, _runs(items)) for section, items in paper_sections(questionnaire)],
                 codes=paper.codes, paper=PAPER_SIZES[size],
                 dont_know=questionnaire.dont_know[lang])
-        pdf, _refused = render_pdf(html, Path(current_app.static_folder))
+        pdf, _refused = render_pdf(html, Path(current_app.static_folder), "paper-print.css")
         cache.put(key, pdf)
     filename = f"rupa-paper-questionnaire-round-{round_.number}-{lang}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={

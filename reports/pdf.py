@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import threading
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 LOGGER = logging.getLogger(__name__)
@@ -39,11 +41,33 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"refused: {url[:200]}")
 
 
-def render_pdf(html: str, static_folder: Path) -> tuple[bytes, list[str]]:
-    """The PDF of a report's HTML, and the URLs the renderer refused to fetch."""
+# Parsed print stylesheets with their fonts, per thread (a FontConfiguration is not shared between
+# threads): parsing the CSS and registering four font files took about 0.05 s of every render.
+_stylesheets = threading.local()
+
+
+def print_stylesheet(static_folder: Path, name: str) -> tuple[weasyprint.CSS, FontConfiguration]:
+    """The stylesheet ``static/css/<name>`` parsed once per thread (again when the file changes), with the
+    font configuration that holds its ``@font-face`` fonts."""
+    cache = _stylesheets.__dict__.setdefault("cache", {})
+    path = static_folder / "css" / name
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in cache:
+        font_config = FontConfiguration()
+        css = weasyprint.CSS(url=f"{STATIC_PREFIX}css/{name}", url_fetcher=StaticOnlyFetcher(static_folder),
+                             font_config=font_config)
+        cache[key] = (css, font_config)
+    return cache[key]
+
+
+def render_pdf(html: str, static_folder: Path, stylesheet: str) -> tuple[bytes, list[str]]:
+    """The PDF of a print page's HTML styled by ``static/css/<stylesheet>``, and the URLs the renderer
+    refused to fetch."""
+    css, font_config = print_stylesheet(static_folder, stylesheet)
     fetcher = StaticOnlyFetcher(static_folder)
     document = weasyprint.HTML(string=html, base_url=INTERNAL_ORIGIN, url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)
+    pdf = document.write_pdf(stylesheets=[css], font_config=font_config, pdf_variant="pdf/ua-1",
+                             custom_metadata=False)
     return pdf, fetcher.refused
 
 

@@ -104,7 +104,7 @@ def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper
     """Render a PDF report and keep it in the cache under ``key``."""
     result = score_document(document, weighting=weighting, lang=lang)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
-                              Path(current_app.static_folder))
+                              Path(current_app.static_folder), "report-print.css")
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
     pdf_cache().put(key, pdf)

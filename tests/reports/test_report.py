@@ -76,6 +76,8 @@ def test_individual_report_pdf(app, tmp_path):
         assert heading in titles
     fonts = embedded_fonts(reader)
     assert any("Noto-Sans" in font for font in fonts) and any("Bold" in font for font in fonts)
+    # Only the fonts shipped with the app (no glyph falls back to a font of the machine's).
+    assert all(re.fullmatch(r"/[A-Z]{6}\+Noto-Sans(-Bold|-Italic|-BoldItalic)?", font) for font in fonts), fonts
     assert reader.metadata.title == "Golden Hills (individual) – Recommendations report"
     assert reader.metadata.author.startswith("RUPA")
     root = reader.trailer["/Root"]
@@ -119,7 +121,7 @@ def test_hostile_partnership_name_is_text_and_fetches_nothing(app, name):
     with app.app_context():
         result = score_document(document)
         html = report_print_html(document, result, "en", "a4", date(2026, 11, 28))
-        pdf, refused = render_pdf(html, Path(app.static_folder))
+        pdf, refused = render_pdf(html, Path(app.static_folder), "report-print.css")
     assert name not in html  # only its escaped form
     assert refused == []
     text = text_of(pypdf.PdfReader(io.BytesIO(pdf)))
@@ -148,7 +150,7 @@ def test_renderer_refuses_file_network_and_data_urls(app):
         <img src="https://127.0.0.1:{port}/secure.png"><img src="data:image/svg+xml,%3Csvg/%3E">
         <img src="static/../../../etc/passwd"><img src="static/fonts/OFL.txt"></body></html>"""
     try:
-        pdf, refused = render_pdf(html, Path(app.static_folder))
+        pdf, refused = render_pdf(html, Path(app.static_folder), "report-print.css")
     finally:
         server.shutdown()
         server.server_close()
