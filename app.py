@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.signin"
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=app.root_path + "/translations")
+    i18n.install_template_translations(app)
 
     security.init_app(app)
     app.before_request(access.enforce_access)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from database import db
+from extensions import limiter
 
 API_PREFIX = "/api/"
 API_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
@@ -54,6 +58,8 @@ def handle_http_error(error: HTTPException):
     page = current_app.make_response(_page(code, title, message))
     if code == 405 and error.valid_methods:  # RFC 9110: a 405 names the methods that work
         page.headers["Allow"] = ", ".join(error.valid_methods)
+    if code == 429 and limiter.current_limit is not None:  # RFC 6585: when the limit lets requests through
+        page.headers["Retry-After"] = str(max(1, math.ceil(limiter.current_limit.reset_at - time.time())))
     return page
 
 

@@ -65,8 +65,10 @@ def test_failed_resume_lookups_are_rate_limited_but_valid_ones_are_not(app, clie
     token = start_respondent()
     for _ in range(12):  # a room of people on one address resuming their own links
         assert client.get(f"/r/{token}/s/profile").status_code == 200
-    statuses = [client.get(f"/r/guess{n}/s/profile").status_code for n in range(7)]
-    assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]
+    responses = [client.get(f"/r/guess{n}/s/profile") for n in range(7)]
+    assert [response.status_code for response in responses] == [404] * 5 + [429, 429]
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 61  # the one-minute window, rounded up
+    assert not any(name.startswith("X-RateLimit") for name, _value in responses[0].headers.items())
 
 
 def test_sign_up_is_rate_limited(app):
