@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from database import engine_options
+
 DEFAULTS = {
     # Resume links stop working after this many days without activity.
     "RESUME_TOKEN_MAX_AGE_DAYS": 180,
@@ -28,7 +30,8 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Completed per database in load_config (database.engine_options).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     # Facilitators' sessions end after 8 hours (and when they sign out or change their password).
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "REMEMBER_COOKIE_DURATION": 0,
@@ -96,6 +99,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         or f"sqlite:///{Path(app.instance_path) / 'rupa.sqlite'}"
     )
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", normalise_database_url(database_url))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -51,10 +52,65 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+class QueuedWriterConnection(sqlite3.Connection):
+    """A sqlite3 connection whose writers queue on an OS file lock next to the database.
+
+    SQLite lets one writer in at a time, and one that finds the lock taken sleeps in growing steps (up to
+    100 ms) before it looks again: under a burst of saves the lock stands idle while writers sleep. So
+    writers first take ``*.sqlite-writers.lock``, which the kernel hands to the next waiter the moment it
+    is released, across threads and worker processes alike. It is released here, once COMMIT or ROLLBACK
+    has returned: released any earlier (SQLAlchemy's commit event fires before the COMMIT), the next
+    writer's BEGIN IMMEDIATE would find the database still locked and sleep in the busy handler."""
+
+    writers_lock: int | None = None
+    writers_locked = False
+
+    def take_writers_lock(self) -> None:
+        if self.writers_lock is not None and not self.writers_locked:
+            fcntl.flock(self.writers_lock, fcntl.LOCK_EX)
+            self.writers_locked = True
+
+    def release_writers_lock(self) -> None:
+        if self.writers_locked:
+            fcntl.flock(self.writers_lock, fcntl.LOCK_UN)
+            self.writers_locked = False
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.release_writers_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.release_writers_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.release_writers_lock()
+            if self.writers_lock is not None:
+                os.close(self.writers_lock)
+                self.writers_lock = None
+
+
+def engine_options(url: str, options: dict) -> dict:
+    """SQLAlchemy engine options for the database ``url``: SQLite connections are QueuedWriterConnections
+    and need no liveness check (a local file does not drop connections); PostgreSQL ones are pinged
+    before use, so that a restarted server costs no failed request."""
+    if url.startswith("sqlite"):
+        connect_args = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
+        return {**options, "connect_args": connect_args}
+    return {"pool_pre_ping": True, **options}
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
     """WAL and a busy timeout let several workers write without "database is locked"."""
-    if type(dbapi_connection).__module__ != "sqlite3":
+    if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # Let SQLAlchemy (not the driver) issue BEGIN, so that every transaction starts IMMEDIATE:
     # a deferred transaction that reads and then writes can fail at once when another writer got
@@ -67,45 +123,15 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     database_file = cursor.execute("PRAGMA database_list").fetchone()[2]
     cursor.close()
-    if database_file:  # not an in-memory database
-        connection_record.info["writers_lock"] = os.open(database_file + "-writers.lock",
-                                                         os.O_RDWR | os.O_CREAT, 0o600)
-
-
-# SQLite lets one writer in at a time, and one that finds the lock taken sleeps in growing steps
-# (up to 100 ms) before it looks again: under a burst of saves the lock stands idle while writers
-# sleep. Writers therefore first queue on an OS file lock next to the database, which the kernel hands
-# to the next waiter the moment it is released, across threads and worker processes alike.
-def _take_writers_lock(conn) -> None:
-    info = conn.connection.info
-    if "writers_lock" in info and not info.get("writers_locked"):
-        fcntl.flock(info["writers_lock"], fcntl.LOCK_EX)
-        info["writers_locked"] = True
-
-
-def _release(info: dict) -> None:
-    if info.get("writers_locked"):
-        fcntl.flock(info["writers_lock"], fcntl.LOCK_UN)
-        info["writers_locked"] = False
-
-
-@event.listens_for(Engine, "commit")
-@event.listens_for(Engine, "rollback")
-def _release_writers_lock(conn) -> None:
-    _release(conn.connection.info)
+    if database_file and isinstance(dbapi_connection, QueuedWriterConnection):  # not an in-memory database
+        dbapi_connection.writers_lock = os.open(database_file + "-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
 
 
 @event.listens_for(Pool, "checkin")
 def _release_on_checkin(dbapi_connection, connection_record) -> None:
     """A connection returned with its transaction abandoned must not keep other writers waiting."""
-    if connection_record is not None:
-        _release(connection_record.info)
-
-
-@event.listens_for(Pool, "close")
-def _close_writers_lock(dbapi_connection, connection_record) -> None:
-    if "writers_lock" in connection_record.info:
-        os.close(connection_record.info.pop("writers_lock"))
+    if isinstance(dbapi_connection, QueuedWriterConnection):
+        dbapi_connection.release_writers_lock()
 
 
 def reads_first(view):
@@ -132,7 +158,9 @@ def _begin_immediate(conn):
         if _reading_request():
             conn.exec_driver_sql("BEGIN")
         else:
-            _take_writers_lock(conn)
+            connection = conn.connection.dbapi_connection
+            if isinstance(connection, QueuedWriterConnection):
+                connection.take_writers_lock()
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -1,16 +1,19 @@
 """gunicorn settings for production (`make serve`), as measured in bench/README.md.
 
-Each setting can be changed through the environment: RUPA_BIND, RUPA_WEB_WORKERS, RUPA_WEB_THREADS.
+Each setting can be changed through the environment: RUPA_BIND, RUPA_WEB_WORKERS, RUPA_WEB_WORKER_CLASS,
+RUPA_WEB_THREADS (threads apply to the gthread class only).
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")
-# gthread workers keep idle keep-alive connections in a poller. Measured on 2 cores (bench/README.md):
-# 3 processes per core with one thread each served the questionnaire pages best; more threads per
-# process only made them wait for each other's Python lock.
-worker_class = os.environ.get("RUPA_WEB_WORKER_CLASS", "gthread")
+# Sync workers, each taking the next connection from the kernel's queue only when it is free: requests
+# are served in arrival order, so one slow moment does not pile up behind a single busy process. gthread
+# workers (measured in bench/README.md) each kept the keep-alive connections they had accepted, and the
+# connections of the busiest process waited: p99 was 3-5x the median. Keep-alive to the browsers is the
+# reverse proxy's job (see README "Deploying"); a sync worker closes each connection after its response.
+worker_class = os.environ.get("RUPA_WEB_WORKER_CLASS", "sync")
 workers = int(os.environ.get("RUPA_WEB_WORKERS", multiprocessing.cpu_count() * 3))
 threads = int(os.environ.get("RUPA_WEB_THREADS", 1))
 # The app is built once in the master and forked: a worker that starts (or restarts, below) is ready at
@@ -20,7 +23,6 @@ preload_app = True
 # Rendering a long PDF inline (without Redis) may take a few seconds; nothing legitimate takes 60.
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
 # A worker is replaced after this many requests (with jitter so they do not all restart at once):
 # a slow leak in a library (PDF rendering) can never grow without bound.
 max_requests = 10000

@@ -136,3 +136,13 @@ def test_sqlite_writers_hold_the_writers_lock_only_while_they_write(app, databas
         assert not free()  # outside a GET every transaction is a writer's
         db.session.commit()
         assert free()
+        # The lock is still held while SQLite runs the COMMIT (released any earlier, the next writer's
+        # BEGIN IMMEDIATE would find the database locked and sleep in SQLite's busy handler).
+        seen = []
+        db.session.execute(select(func.count()).select_from(Respondent))
+        connection = db.session.connection().connection.dbapi_connection
+        connection.set_trace_callback(lambda sql: seen.append((sql, free())) if sql == "COMMIT" else None)
+        db.session.commit()
+        connection.set_trace_callback(None)
+        assert seen == [("COMMIT", False)]
+        assert free()
