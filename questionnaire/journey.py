@@ -65,7 +65,8 @@ def find_respondent(token: str, max_age_days: int) -> Respondent | None:
 
 
 def answers_of(respondent: Respondent) -> dict[str, Value]:
-    return dict(db.session.execute(_ANSWERS, {"respondent_id": respondent.id}).all())
+    # Plain rows on the session's connection: the ORM's statement handling adds nothing to two columns.
+    return dict(db.session.connection().execute(_ANSWERS, {"respondent_id": respondent.id}).all())
 
 
 def _upsert(dialect: str):
