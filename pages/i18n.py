@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from flask import current_app, g, has_app_context, request, session, url_for
 from flask_babel import get_translations
 
@@ -30,17 +32,19 @@ def switch_language_to(endpoint: str, **args) -> None:
 
 def language_links() -> list[dict[str, str]]:
     """A link per language to the same page, so that switching keeps the person where they are."""
+    languages = current_app.config["LANGUAGES"]
     if "language_target" in g:
         endpoint, args = g.language_target
+        urls = [url_for(endpoint, **args, lang=code) for code in languages]
     elif request.endpoint is not None:
-        endpoint = request.endpoint
-        args = {**request.view_args, **{k: v for k, v in request.args.items() if k != "lang"}}
+        # The same address with ?lang= changed: what url_for would build, without building the route.
+        path = quote(request.script_root + request.path)
+        query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        urls = [f"{path}?{urlencode([*query, ('lang', code)])}" for code in languages]
     else:
         return []
-    return [
-        {"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": url_for(endpoint, **args, lang=code)}
-        for code in current_app.config["LANGUAGES"]
-    ]
+    return [{"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": url}
+            for code, url in zip(languages, urls, strict=True)]
 
 
 def current_translations():
