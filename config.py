@@ -66,9 +66,9 @@ DEFAULTS = {
     # them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
-    # No X-RateLimit-* headers on every response: working them out read the counters of every limit that
-    # applies (a Redis round trip each when shared) and cost 8 % of a questionnaire page. A refused
-    # request still says when to try again (Retry-After, pages/errors.py).
+    # No X-RateLimit-* headers on every response: working them out reads the counters of every limit that
+    # applies (a Redis round trip each when shared; about 1 % of a questionnaire page in memory). A
+    # refused request still says when to try again (Retry-After, pages/errors.py).
     "RATELIMIT_HEADERS_ENABLED": False,
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                            "application/json", "image/svg+xml", "text/csv"],
