@@ -15,7 +15,7 @@ from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
 from partnerships.views import group_report_page
 from questionnaire.journey import looks_like_token
-from questionnaire.views import load_respondent
+from questionnaire.views import load_respondent, respondent_entity
 
 bp = Blueprint("join", __name__)
 limit_failed_token_lookups(bp)
@@ -63,7 +63,7 @@ def join_round(invite_token: str):
 @bp.get("/r/<token>/group")
 def published_results(token: str):
     respondent, _questionnaire = load_respondent(token)
-    round_ = respondent.assessment.round
+    round_ = respondent_entity(respondent).assessment.round
     if round_ is None or not round_.is_published:
         abort(404, description=_("The partnership's results have not been published."))
     return group_report_page(round_, "organisation", None, None)

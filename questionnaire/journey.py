@@ -9,12 +9,12 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload
 
 from database import db, utcnow
 from questionnaire.content import Item, Questionnaire, Section, Value
@@ -48,23 +48,57 @@ def looks_like_token(token: str) -> bool:
     return bool(TOKEN_SHAPE.fullmatch(token or ""))
 
 
+@dataclass(frozen=True, slots=True)
+class AssessmentView:
+    """What a respondent's pages need of their assessment."""
+
+    id: int
+    questionnaire_version: str
+    is_group: bool
+    accepts_answers: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RespondentView:
+    """A respondent as every respondent page reads it: one Core row, not ORM entities (the ORM's
+    identity map and instance state cost about a sixth of a questionnaire page). A view that follows the
+    respondent's relationships loads the entity by its id."""
+
+    id: int
+    status: str
+    current_section: str | None
+    lang: str
+    last_active_at: datetime
+    assessment: AssessmentView
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+
 # Every respondent page runs these two: built once, so a request only binds its parameter.
-_BY_TOKEN = (select(Respondent).options(joinedload(Respondent.assessment))
-             .where(Respondent.token_hash == bindparam("token_hash")))
+_RESPONDENT, _ASSESSMENT = Respondent.__table__.c, Assessment.__table__.c
+_BY_TOKEN = (
+    select(_RESPONDENT.id, _RESPONDENT.status, _RESPONDENT.current_section, _RESPONDENT.lang,
+           _RESPONDENT.last_active_at, _ASSESSMENT.id, _ASSESSMENT.questionnaire_version, _ASSESSMENT.is_group,
+           _ASSESSMENT.accepts_answers)
+    .join_from(Respondent.__table__, Assessment.__table__, _RESPONDENT.assessment_id == _ASSESSMENT.id)
+    .where(_RESPONDENT.token_hash == bindparam("token_hash"))
+)
 _ANSWERS = select(Answer.item_id, Answer.value).where(Answer.respondent_id == bindparam("respondent_id"))
 
 
-def find_respondent(token: str, max_age_days: int) -> Respondent | None:
+def find_respondent(token: str, max_age_days: int) -> RespondentView | None:
     """The respondent behind a resume token, or None when it is unknown or has expired."""
     if not looks_like_token(token):
         return None
-    respondent = db.session.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).scalar_one_or_none()
-    if respondent is None or respondent.last_active_at < utcnow() - timedelta(days=max_age_days):
+    row = db.session.connection().execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
+    if row is None or row[4] < utcnow() - timedelta(days=max_age_days):
         return None
-    return respondent
+    return RespondentView(*row[:5], AssessmentView(*row[5:]))
 
 
-def answers_of(respondent: Respondent) -> dict[str, Value]:
+def answers_of(respondent: RespondentView | Respondent) -> dict[str, Value]:
     # Plain rows on the session's connection: the ORM's statement handling adds nothing to two columns.
     return dict(db.session.connection().execute(_ANSWERS, {"respondent_id": respondent.id}).all())
 
@@ -115,7 +149,7 @@ def save_page(respondent_id: int, answers: Mapping[str, Value | None], lang: str
     return True
 
 
-def asked_items(section: Section, assessment: Assessment) -> tuple[Item, ...]:
+def asked_items(section: Section, assessment: Assessment | AssessmentView) -> tuple[Item, ...]:
     """The items a respondent of this assessment answers on a section's page: a round's respondents
     share their partnership's profile and are not asked it again."""
     if assessment.is_group:
@@ -124,7 +158,7 @@ def asked_items(section: Section, assessment: Assessment) -> tuple[Item, ...]:
 
 
 def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value],
-                     assessment: Assessment | None = None) -> list[Item]:
+                     assessment: Assessment | AssessmentView | None = None) -> list[Item]:
     """Required items without an answer ("Don't know" counts as an answer), in questionnaire order."""
     return [
         item
@@ -134,14 +168,13 @@ def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value],
     ]
 
 
-def submit(respondent: Respondent) -> bool:
+def submit(respondent_id: int) -> bool:
     """Lock the response. False when it was already submitted (a second click changes nothing)."""
     now = utcnow()
     result = db.session.execute(
         update(Respondent)
-        .where(Respondent.id == respondent.id, Respondent.status == "in_progress")
+        .where(Respondent.id == respondent_id, Respondent.status == "in_progress")
         .values(status="submitted", submitted_at=now, last_active_at=now)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(respondent)
     return result.rowcount == 1

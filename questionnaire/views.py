@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from database import db, reads_first, write_transaction
 from extensions import limit_failed_token_lookups
@@ -35,7 +36,7 @@ def current_questionnaire() -> Questionnaire:
     return questionnaires()[current_app.config["QUESTIONNAIRE_VERSION"]]
 
 
-def load_respondent(token: str) -> tuple[Respondent, Questionnaire]:
+def load_respondent(token: str) -> tuple[journey.RespondentView, Questionnaire]:
     found = g.get("respondent_found")
     respondent = found[1] if found and found[0] == token else \
         journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
@@ -45,6 +46,15 @@ def load_respondent(token: str) -> tuple[Respondent, Questionnaire]:
             "or start a new self-assessment."))
     g.respondent_lang = respondent.lang
     return respondent, questionnaires()[respondent.assessment.questionnaire_version]
+
+
+def respondent_entity(respondent: journey.RespondentView) -> Respondent:
+    """The ORM entity of a respondent the page has found, with its assessment, for the views that follow
+    its relationships (its round, its partnership)."""
+    entity = db.session.get(Respondent, respondent.id, options=[joinedload(Respondent.assessment)])
+    if entity is None:  # deleted by its facilitator since the lookup
+        abort(404)
+    return entity
 
 
 def locked():
@@ -227,7 +237,7 @@ def submit(token: str):
     if journey.missing_required(questionnaire, journey.answers_of(respondent), respondent.assessment):
         switch_language_to("questionnaire.review", token=token)
         return render_review(token, respondent, questionnaire, show_missing=True), 422
-    journey.submit(respondent)
+    journey.submit(respondent.id)
     db.session.commit()
     return redirect(url_for(".done", token=token), 303)
 
@@ -238,9 +248,10 @@ def done(token: str):
     if not respondent.is_submitted:
         return redirect(url_for(".resume", token=token))
     lang = str(get_locale())
-    document = submitted_document(respondent.assessment, only=respondent)
+    entity = respondent_entity(respondent)
+    document = submitted_document(entity.assessment, only=entity)
     result = score_document(document, lang=lang)
-    round_ = respondent.assessment.round
+    round_ = entity.assessment.round
     return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire,
                            results=results_context(result, current_app.extensions["rupa.rules"], lang),
                            group_published=round_ is not None and round_.is_published)

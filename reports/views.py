@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from extensions import limit_failed_token_lookups
-from questionnaire.views import load_respondent
+from questionnaire.views import load_respondent, respondent_entity
 from reports.jobs import Pending, pdf_or_pending
 from reports.pdf import PAPER_SIZES
 from reports.service import report_context_for, score_document, submitted_document
@@ -22,7 +22,8 @@ def _submitted_document(token: str):
     respondent, _questionnaire = load_respondent(token)
     if not respondent.is_submitted:
         return None
-    return submitted_document(respondent.assessment, only=respondent)
+    entity = respondent_entity(respondent)
+    return submitted_document(entity.assessment, only=entity)
 
 
 @bp.get("/r/<token>/report")
