@@ -1,5 +1,8 @@
 """Flask extension objects, created once and bound to the app in create_app()."""
 
+import math
+import time
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -18,13 +21,46 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 compress = Compress()
 
 
-def limit_failed_token_lookups(blueprint) -> None:
-    """Rate-limit the lookups of unknown or expired tokens on a blueprint whose URLs name one: only 404s
-    count, so guessing is slowed while a room of respondents behind one address is not."""
-    from flask import current_app
+FAILED_LOOKUPS = "failed-token-lookup"
 
-    limiter.limit(lambda: current_app.config["RESUME_LOOKUP_RATE_LIMIT"],
-                  deduct_when=lambda response: response.status_code == 404)(blueprint)
+
+def _failed_lookup_checks() -> list:
+    """Each limit of RESUME_LOOKUP_RATE_LIMIT (parsed again only when the setting changes) with the
+    identifiers of this client's counter."""
+    from flask import current_app
+    from limits import parse_many
+
+    setting = current_app.config["RESUME_LOOKUP_RATE_LIMIT"]
+    parsed = current_app.extensions.get("rupa.failed_lookup_limits")
+    if parsed is None or parsed[0] != setting:
+        parsed = current_app.extensions["rupa.failed_lookup_limits"] = (setting, parse_many(setting))
+    identifiers = (current_app.config.get("RATELIMIT_KEY_PREFIX") or "rupa", get_remote_address(), FAILED_LOOKUPS)
+    return [(item, identifiers) for item in parsed[1]]
+
+
+def refuse_after_failed_lookups() -> None:
+    """Before a private link or an invitation is looked up: 429 while this client address is over
+    RESUME_LOOKUP_RATE_LIMIT of failed lookups. Only failures count (:func:`count_failed_lookup`), so
+    guessing is slowed while a room of respondents behind one address is not.
+
+    Flask-Limiter's own strategy and storage (Redis when configured) keep the counts. This replaces a
+    blueprint limit that counted every 404 of the respondent pages: a room behind one address reloading
+    its round's not yet published results (404) was then refused its own questionnaire pages."""
+    from werkzeug.exceptions import TooManyRequests
+
+    if not limiter.enabled:
+        return
+    for item, identifiers in _failed_lookup_checks():
+        if not limiter.limiter.test(item, *identifiers):
+            reset_at = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+            raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
+
+
+def count_failed_lookup() -> None:
+    """An unknown or expired private link, or an unknown invitation, was asked for from this address."""
+    if limiter.enabled:
+        for item, identifiers in _failed_lookup_checks():
+            limiter.limiter.hit(item, *identifiers)
 
 
 def redis_client():

@@ -2,7 +2,8 @@
 
 Policies:
 - ``public``: anyone.
-- ``respondent``: whoever holds the private token the URL names (an unknown or expired token: 404).
+- ``respondent``: whoever holds the private token the URL names (an unknown or expired token: 404;
+  too many of those from one address: 429).
 - ``invitation``: whoever holds the round's invitation link (an unknown one: 404).
 - ``facilitator``: any signed-in facilitator (otherwise: to the sign-in page).
 - ``member``: the partnership's owner or a co-facilitator (other facilitators: 404, as if it did not exist).
@@ -19,6 +20,8 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+
+from extensions import count_failed_lookup, refuse_after_failed_lookups
 
 ACCESS: dict[str, str] = {
     "static": "public",
@@ -101,15 +104,18 @@ def enforce_access() -> None:
         from questionnaire.journey import find_respondent
 
         token = args.get("token", "")
+        refuse_after_failed_lookups()
         respondent = find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
         g.respondent_found = (token, respondent)  # the view's own check reuses it: one query, not two
         if respondent is None:
+            count_failed_lookup()
             abort(404, description=_(
                 "This resume link is unknown or has expired. Check that you copied the whole link, "
                 "or start a new self-assessment."))
         return
     if policy == "invitation":
-        return  # the view answers 404 for an unknown invitation and 409 for a closed round
+        refuse_after_failed_lookups()
+        return  # the view answers 404 for an unknown invitation (and counts it) and 409 for a closed round
     if policy in ("api", "api_member"):
         return _check_api_token(policy, args)
     if not current_user.is_authenticated:

@@ -50,16 +50,22 @@ def handle_http_error(error: HTTPException):
         405: (_("Not allowed"), _("This address cannot be used that way.")),
         409: (_("Already submitted"), _("These answers have been submitted and can no longer be changed.")),
         413: (_("Too much data"), _("What you sent is too large. Shorten long answers and try again.")),
+        429: (_("Too many attempts"), _("Too many attempts came from your network in a short time. Wait a "
+                                        "minute, then try again. Nothing was changed.")),
     }
     code = error.code or 500
     title, message = defaults.get(code, (_("Something went wrong"), _("Please try again in a moment.")))
-    if error.description and error.description != type(error).description:
+    # Flask-Limiter describes a refusal by its limit ("5 per 1 minute"): the page says it in words.
+    if code != 429 and error.description and error.description != type(error).description:
         message = error.description
     page = current_app.make_response(_page(code, title, message))
     if code == 405 and error.valid_methods:  # RFC 9110: a 405 names the methods that work
         page.headers["Allow"] = ", ".join(error.valid_methods)
-    if code == 429 and limiter.current_limit is not None:  # RFC 6585: when the limit lets requests through
-        page.headers["Retry-After"] = str(max(1, math.ceil(limiter.current_limit.reset_at - time.time())))
+    if code == 429:  # RFC 6585: when the limit lets requests through again
+        if getattr(error, "retry_after", None) is not None:
+            page.headers["Retry-After"] = str(error.retry_after)
+        elif limiter.current_limit is not None:
+            page.headers["Retry-After"] = str(max(1, math.ceil(limiter.current_limit.reset_at - time.time())))
     return page
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from database import db
-from extensions import limit_failed_token_lookups, limiter
+from extensions import count_failed_lookup, limiter
 from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
@@ -18,7 +18,6 @@ from questionnaire.journey import looks_like_token
 from questionnaire.views import load_respondent, respondent_entity
 
 bp = Blueprint("join", __name__)
-limit_failed_token_lookups(bp)
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -43,6 +42,7 @@ def join_round(invite_token: str):
     round_ = db.session.execute(select(Round).where(Round.invite_token == invite_token)).scalar_one_or_none() \
         if looks_like_token(invite_token) else None
     if round_ is None:
+        count_failed_lookup()
         abort(404, description=_("This invitation is unknown: the round may have been deleted. "
                                  "Ask your facilitator for a new link or code."))
     if not round_.is_open:

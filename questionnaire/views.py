@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from database import db, reads_first, write_transaction
-from extensions import limit_failed_token_lookups
 from pages.i18n import switch_language_to
 from questionnaire import journey
 from questionnaire.content import Questionnaire
@@ -23,7 +22,6 @@ from reports.context import results_context
 from reports.service import score_document, submitted_document
 
 bp = Blueprint("questionnaire", __name__)
-limit_failed_token_lookups(bp)
 
 REVIEW = "review"
 

@@ -8,14 +8,12 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from extensions import limit_failed_token_lookups
 from questionnaire.views import load_respondent, respondent_entity
 from reports.jobs import Pending, pdf_or_pending
 from reports.pdf import PAPER_SIZES
 from reports.service import report_context_for, score_document, submitted_document
 
 bp = Blueprint("reports", __name__)
-limit_failed_token_lookups(bp)
 
 
 def _submitted_document(token: str):

@@ -71,6 +71,27 @@ def test_failed_resume_lookups_are_rate_limited_but_valid_ones_are_not(app, clie
     assert not any(name.startswith("X-RateLimit") for name, _value in responses[0].headers.items())
 
 
+def test_failed_lookups_of_links_and_invitations_share_one_count_and_then_refuse_every_lookup(
+        app, client, start_respondent):
+    """Once over the limit, an address gets 429 even for a link that exists: a guesser cannot tell a hit
+    from a miss. Unknown invitations, unknown links and report links all count towards the same limit."""
+    app.config["RESUME_LOOKUP_RATE_LIMIT"] = "4 per minute"
+    token = start_respondent()
+    for _ in range(6):  # a 404 that is not a failed lookup (no published group results here) does not count
+        assert client.get(f"/r/{token}/group").status_code == 404
+    misses = [client.get("/j/no-such-invitation-link").status_code, client.get("/r/guess-one/s/profile").status_code,
+              client.get("/r/guess-two/report").status_code, client.get("/r/guess-three/group").status_code]
+    assert misses == [404] * 4
+    refused = client.get(f"/r/{token}/s/profile")
+    assert refused.status_code == 429
+    assert "Too many attempts came from your network" in refused.text
+    assert "per 1 minute" not in refused.text
+    assert client.get("/j/another-unknown-invitation").status_code == 429
+    assert client.get("/").status_code == 200  # pages that look nothing up are not limited
+    french = client.get(f"/r/{token}/s/profile", headers={"Accept-Language": "fr"})
+    assert french.status_code == 429 and "Trop de tentatives" in french.text
+
+
 def test_sign_up_is_rate_limited(app):
     app.config["SIGNUP_RATE_LIMIT"] = "2 per minute"
     client = app.test_client()
