@@ -175,7 +175,7 @@ def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> li
                "respondent.organisation": respondent.get("organisation")}
     return [
         {"title": section.title[lang],
-         "rows": [{"id": item.id, "question": item.text[lang],
+         "rows": [{"id": item.id, "question": item.text[lang], "free_text": item.type == "text",
                    "answer": answer_label(item, answers.get(item.id), questionnaire, lang)}
                   for item in section.items]}
         for section in questionnaire.sections
