@@ -71,10 +71,13 @@ def _config(rows: int, legend: bool = False) -> dict:
         "print_values_position": "top",
         "truncate_label": -1,
         "margin": 6,
+        "margin_right": 40,  # room for a value printed past a bar of 100
         "spacing": 6,
         "show_y_guides": False,
         "show_x_guides": False,
-        "value_formatter": lambda value: f"{value:.1f}".removesuffix(".0"),
+        # Each value just past the end of its bar (text-anchor: start in chart.css, after a no-break space
+        # that SVG keeps), never over the bar's colour, where dark text would be hard to read.
+        "value_formatter": lambda value: "\u00a0" + f"{value:.1f}".removesuffix(".0"),
     }
 
 

@@ -11,8 +11,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from reports.pdf import PAPER_SIZES
-from reports.service import report_pdf, report_print_html, score_document
+from reports.pdf import PAPER_SIZES, standalone_html
+from reports.service import REPORT_STYLESHEET, report_pdf, report_print_html, score_document
 from scoring import AssessmentError, parse_assessment, score
 from scoring.engine import WEIGHTINGS
 
@@ -47,7 +47,7 @@ def score_command(file, weighting: str, lang: str) -> None:
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="Where to write the PDF.")
 @click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Also write the report's HTML here.")
+              help="Also write the report as one HTML file (its stylesheet inside) here.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True)
 @click.option("--weighting", type=click.Choice(WEIGHTINGS), default="organisation", show_default=True)
@@ -67,6 +67,8 @@ def report_command(file, output: str, html_output: str | None, lang: str, paper:
         sys.exit(1)
     today = datetime.now(UTC).date()
     if html_output:
-        Path(html_output).write_text(report_print_html(document, result, lang, paper, today), encoding="utf-8")
+        html = report_print_html(document, result, lang, paper, today)
+        Path(html_output).write_text(standalone_html(html, Path(current_app.static_folder), REPORT_STYLESHEET),
+                                     encoding="utf-8")
     Path(output).write_bytes(report_pdf(document, weighting, lang, paper, today))
     click.echo(f"wrote {output}" + (f" and {html_output}" if html_output else ""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import re
 import threading
 from pathlib import Path
 
@@ -58,6 +59,22 @@ def print_stylesheet(static_folder: Path, name: str) -> tuple[weasyprint.CSS, Fo
                              font_config=font_config)
         cache[key] = (css, font_config)
     return cache[key]
+
+
+IMPORT = re.compile(r'@import url\("([^"]+)"\);')
+FONT_FACE = re.compile(r"@font-face\s*{[^}]*}")
+
+
+def standalone_html(html: str, static_folder: Path, stylesheet: str) -> str:
+    """A print page's HTML with ``static/css/<stylesheet>`` (its imports resolved) in a ``<style>``
+    element, so that the file looks right opened on its own. Without the ``@font-face`` rules: their
+    font files are not beside the file, and the reader's own fonts stand in."""
+    def inlined(name: str) -> str:
+        text = (static_folder / "css" / name).read_text(encoding="utf-8")
+        return IMPORT.sub(lambda match: inlined(match.group(1)), text)
+
+    css = FONT_FACE.sub("", inlined(stylesheet)).replace("</", "<\\/")
+    return html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
 def render_pdf(html: str, static_folder: Path, stylesheet: str) -> tuple[bytes, list[str]]:

@@ -75,9 +75,13 @@ def report_context_for(document: dict[str, Any], result: dict, lang: str, on: da
     return context
 
 
+REPORT_STYLESHEET = "report-print.css"
+
+
 def report_print_html(document: dict[str, Any], result: dict, lang: str, paper: str, on: date,
                       extra: dict | None = None) -> str:
-    """The standalone HTML that WeasyPrint turns into the PDF (also what `report --html` writes)."""
+    """The HTML that WeasyPrint turns into the PDF, styled by ``static/css/REPORT_STYLESHEET`` (which
+    ``render_pdf`` hands to WeasyPrint, and ``report --html`` writes into the file)."""
     with force_locale(lang):
         return render_template("reports/report_print.html",
                                r=report_context_for(document, result, lang, on, extra), paper=PAPER_SIZES[paper])
@@ -104,7 +108,7 @@ def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper
     """Render a PDF report and keep it in the cache under ``key``."""
     result = score_document(document, weighting=weighting, lang=lang)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
-                              Path(current_app.static_folder), "report-print.css")
+                              Path(current_app.static_folder), REPORT_STYLESHEET)
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
     pdf_cache().put(key, pdf)

@@ -89,6 +89,11 @@ def test_individual_report_pdf(app, tmp_path):
     # The annex lists every answer, including the free text, escaped in the HTML.
     assert "A shared school bus between the villages and the town." in text
     assert "<svg" in html and "role=\"img\"" in html
+    # The HTML file stands on its own: its stylesheet inside (imports resolved), nothing to fetch, no
+    # script (pygal's inline configuration and tooltips are left out of the charts).
+    assert "<link" not in html and "@import" not in html and "@font-face" not in html
+    assert ".recommendation {" in html and "@page {" in html and ".skip-link" in html
+    assert "<script" not in html and "<title>Pygal" not in html
 
 
 def test_group_report_has_groups_gaps_and_distributions(app, tmp_path):
