@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,6 +114,8 @@ def main() -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = arguments.output / f"suite-{'smoke-' if arguments.smoke else ''}{stamp}.json"
     path.write_text(json.dumps({"at": stamp, "smoke": arguments.smoke, "python": platform.python_version(),
+                                # which build: a distribution's optimised one or, say, a default pyenv build
+                                "interpreter": os.path.realpath(sys.executable),
                                 "cpus": os.cpu_count(), "results": results}, indent=2))
     print(f"written to {path}")
 
