@@ -59,7 +59,7 @@ def test_every_page_is_accessible_valid_and_light(browser, site, lang, tmp_path)
         transferred[response.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
 
     page.on("response", on_response)
-    violations, weights, signed_in = {}, {}, False
+    violations, weights, titles, signed_in = {}, {}, {}, False
     html_dir = tmp_path / lang
     html_dir.mkdir()
     for name, needs_facilitator, step, is_respondent_page in STATES:
@@ -70,6 +70,7 @@ def test_every_page_is_accessible_valid_and_light(browser, site, lang, tmp_path)
         step(page, site)
         page.wait_for_load_state("load")
         assert page.locator("html").get_attribute("lang") == lang, name
+        titles[name] = page.title()
         found = run_axe(page)
         if found:
             violations[name] = found
@@ -79,6 +80,10 @@ def test_every_page_is_accessible_valid_and_light(browser, site, lang, tmp_path)
     context.close()
 
     assert violations == {}, json.dumps(violations, indent=1)
+    # A title is text ("<name> – RUPA"): a template once let a page's markup run into its <title>.
+    bad_titles = {name: title for name, title in titles.items()
+                  if "<" in title or ">" in title or not title.removesuffix(" – RUPA").strip()}
+    assert bad_titles == {}
     assert foreign == []
     heavy = {name: size for name, size in weights.items() if size > PAGE_BUDGET}
     assert heavy == {}, f"respondent pages over {PAGE_BUDGET} bytes: {heavy}"
