@@ -42,8 +42,8 @@ INTERACTIVE_ONLY = ("script", "title", "desc")
 
 
 def _static_only(root):
-    """pygal's XML filter: drop the nodes of INTERACTIVE_ONLY and comments (a third of the markup, and
-    nodes WeasyPrint would parse and style for nothing)."""
+    """pygal's XML filter: drop the nodes of INTERACTIVE_ONLY and comments (over a third of a chart's
+    markup, and nodes WeasyPrint would parse and style for nothing)."""
     for parent in root.iter():
         for child in list(parent):
             if child.tag in INTERACTIVE_ONLY or not isinstance(child.tag, str):  # a comment's tag is a function
@@ -62,8 +62,8 @@ def _config(rows: int, legend: bool = False) -> dict:
         "height": max(140, 34 * rows + 60),
         "range": (0, 100),
         "xrange": (0, 100),
-        # Ticks every 25 points (the bands change at 50 and 75): WeasyPrint lays out each letter of a chart's text
-        # on its own, so ticks every 10 points were 5 % of the charts' work in the PDF.
+        # Ticks every 25 points (the bands change at 50 and 75): WeasyPrint lays out each letter of a
+        # chart's text on its own, and ticks every 10 points were about an eighth of the charts' work.
         "y_labels": [0, 25, 50, 75, 100],
         "show_legend": legend,
         "legend_at_bottom": True,
