@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import memory_bench, pages_bench, report_bench, score_bench, surge_bench
+from bench import machine, memory_bench, pages_bench, report_bench, score_bench, surge_bench
 from bench.server import fresh_database
 
 RESULTS = Path(__file__).parent / "results"
@@ -110,13 +108,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rupa-bench-") as workdir:
         results = run(names, arguments.smoke, Path(workdir), postgres)
     print(table(results))
+    measured_on = machine.describe()
+    print(f"machine: {measured_on['cpu']}, {measured_on['cpus']} cores; "
+          f"sum(range(10**6)) in {measured_on['loop_ms']} ms on {measured_on['interpreter']}")
     arguments.output.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = arguments.output / f"suite-{'smoke-' if arguments.smoke else ''}{stamp}.json"
-    path.write_text(json.dumps({"at": stamp, "smoke": arguments.smoke, "python": platform.python_version(),
-                                # which build: a distribution's optimised one or, say, a default pyenv build
-                                "interpreter": os.path.realpath(sys.executable),
-                                "cpus": os.cpu_count(), "results": results}, indent=2))
+    path.write_text(json.dumps({"at": stamp, "smoke": arguments.smoke, **measured_on, "results": results},
+                               indent=2))
     print(f"written to {path}")
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import json
-import platform
 import random
+import statistics
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pypdf
 import weasyprint
 
 from app import create_app
+from bench import machine
 from bench.score_bench import best_of, generate
 from reports.pdf import render_pdf
 from reports.service import report_print_html, score_document
@@ -42,6 +44,17 @@ def reference_html(sections: int) -> str:
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Reference</title>'
             '</head><body>'
             f"<h1>Reference</h1>{body}</body></html>")
+
+
+def timings(function, repeat: int) -> list[float]:
+    """Wall time of each of ``repeat`` runs: the best is the figure (the least disturbed by the rest of
+    the machine), the median says what a user typically waits."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
 
 
 def reference_like(pages: int, static: Path, repeat: int = 3) -> tuple[float, int]:
@@ -73,10 +86,12 @@ def run(smoke: bool = False) -> dict:
             html = report_print_html(document, result, "en", "a4", date(2026, 1, 1))
             pdf, _refused = render_pdf(html, static, "report-print.css")
             pages = pages_of(pdf)
-            seconds = best_of(lambda html=html: render_pdf(html, static, "report-print.css"), repeat)
+            times = timings(lambda html=html: render_pdf(html, static, "report-print.css"), 1 if smoke else 5)
+            seconds = min(times)
             reference_seconds, reference_pages = reference_like(pages, static, repeat)
             rows.append({
                 "report": name, "pages": pages, "seconds": round(seconds, 3),
+                "median_seconds": round(statistics.median(times), 3),
                 "pages_per_second": round(pages / seconds, 1),
                 "reference_pages": reference_pages, "reference_seconds": round(reference_seconds, 3),
                 "reference_pages_per_second": round(reference_pages / reference_seconds, 1),
@@ -96,12 +111,12 @@ def main() -> None:
               f"{row['reference_pages']:>9} {row['reference_seconds']:>7.3f} "
               f"{row['reference_pages_per_second']:>8.1f} {row['ratio_to_reference']:>6.2f}")
     individual = rows[0]["seconds"]
-    print(f"individual report rendered in {individual:.2f} s "
+    print(f"individual report rendered in {individual:.2f} s (median of 5: {rows[0]['median_seconds']:.2f} s) "
           f"({'meets' if individual < 1 else 'MISSES'} the target of under 1 s)")
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"report-{stamp}.json").write_text(json.dumps({
-        "benchmark": "report", "at": stamp, "python": platform.python_version(),
+        "benchmark": "report", "at": stamp, **machine.describe(),
         "weasyprint": weasyprint.__version__, "rows": rows, "target_individual_under_1s": individual < 1}, indent=2))
 
 

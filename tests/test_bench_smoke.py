@@ -26,7 +26,10 @@ def test_benchmark_suite_smoke_run(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     (written,) = tmp_path.glob("suite-smoke-*.json")
-    results = json.loads(written.read_text())["results"]
+    suite = json.loads(written.read_text())
+    results = suite["results"]
+    # The machine is named with every result, and a reading of its speed (results differ by machine).
+    assert suite["cpus"] > 0 and suite["cpu"] and suite["loop_ms"] > 0
     by_name = {}
     for result in results:
         by_name.setdefault(result["benchmark"], []).append(result)
