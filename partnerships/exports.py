@@ -127,6 +127,14 @@ def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: st
                            value["answered"], value["items"],
                            *(result["groups"][group]["dimensions"][dimension_id]["score"] for group in groups)])
 
+    # Every gap between two shown groups, flagged or not (the report lists the largest).
+    gaps = workbook.create_sheet("gaps")
+    gaps.append(["dimension", "name", "group", "score", "other group", "other score", "difference", "flagged"])
+    for gap in result["gaps"]:
+        first, second = gap["groups"]
+        gaps.append([gap["dimension"], str(labels.DIMENSIONS[gap["dimension"]]), first, gap["scores"][first],
+                     second, gap["scores"][second], gap["difference"], gap["flagged"]])
+
     dictionary = workbook.create_sheet("items")
     dictionary.append(["id", "section", "type", "scale", "required", "options", "text (en)", "text (fr)"])
     for section in questionnaire.sections:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pygal
+from flask_babel import format_decimal
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -76,8 +77,9 @@ def _config(rows: int, legend: bool = False) -> dict:
         "show_y_guides": False,
         "show_x_guides": False,
         # Each value just past the end of its bar (text-anchor: start in chart.css, after a no-break space
-        # that SVG keeps), never over the bar's colour, where dark text would be hard to read.
-        "value_formatter": lambda value: "\u00a0" + f"{value:.1f}".removesuffix(".0"),
+        # that SVG keeps), never over the bar's colour, where dark text would be hard to read. Written
+        # as the tables write it (83,3 in French).
+        "value_formatter": lambda value: "\u00a0" + format_decimal(value, "0.#"),
     }
 
 
@@ -99,9 +101,9 @@ def _markup(chart) -> Markup:
 
 
 def gap_bars(labels: Sequence[str], series: dict[str, Sequence[float | None]], no_data: str) -> Markup:
-    """Grouped horizontal bars: one series per stakeholder group, one row per dimension."""
+    """Grouped horizontal bars: one series per group compared, one row per dimension."""
     chart = pygal.HorizontalBar(no_data_text=no_data, **{**_config(len(labels) * max(1, len(series)) // 2 + 1,
-                                                                   legend=True)})
+                                                                   legend=True), "truncate_legend": -1})
     chart.x_labels = list(reversed(labels))
     for name, values in series.items():
         chart.add(name, list(reversed(values)))

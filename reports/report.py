@@ -18,6 +18,11 @@ from scoring.catalogue import RuleSet
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 JUDGED_PREFIXES = ("enabler.", "barrier.", "practices")
+RURAL_URBAN = {"rural_public", "urban_public"}
+# Every flagged gap between rural and urban public bodies is listed; of the other pairs only the
+# largest. With seven groups shown there are 21 pairs: 50 respondents gave 312 flagged gaps, sixteen
+# pages of table that no council reads. The spreadsheet export and the score command list them all.
+OTHER_GAPS_LISTED = 12
 
 
 def report_context(result: Mapping[str, Any], document: Mapping[str, Any], questionnaire: Questionnaire,
@@ -79,9 +84,10 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
     }
     if is_group:
         context["groups"] = _groups(result)
-        context["gaps"] = [_gap_row(g) for g in result["gaps"] if g["flagged"]]
+        context["gaps"] = _gaps(result)
+        context["group_names"] = labels.GROUPS
         context["contested"] = [labels.DIMENSIONS[d] for d in result["contested"]]
-        context["charts"]["gaps"] = _gap_chart(result)
+        context["gap_chart"] = _gap_chart(context["gaps"])
         context["annex"] = _distribution(document, questionnaire, lang)
     else:
         respondent = document["respondents"][0]
@@ -146,28 +152,43 @@ def _groups(result) -> dict[str, Any]:
     }
 
 
+def _gaps(result) -> dict[str, Any]:
+    """The flagged gaps: rural-urban ones all, the others largest first up to ``OTHER_GAPS_LISTED``."""
+    flagged = [gap for gap in result["gaps"] if gap["flagged"]]
+    rural_urban = [gap for gap in flagged if set(gap["groups"]) == RURAL_URBAN]
+    others = sorted((gap for gap in flagged if set(gap["groups"]) != RURAL_URBAN),
+                    key=lambda gap: -gap["difference"])
+    return {"rural_urban": [_gap_row(gap) for gap in rural_urban],
+            "others": [_gap_row(gap) for gap in others[:OTHER_GAPS_LISTED]],
+            "others_unlisted": max(0, len(others) - OTHER_GAPS_LISTED)}
+
+
 def _gap_row(gap) -> dict[str, Any]:
     first, second = gap["groups"]
-    return {"dimension": labels.DIMENSIONS[gap["dimension"]],
+    if set(gap["groups"]) == RURAL_URBAN:
+        first, second = "rural_public", "urban_public"
+    return {"groups": [first, second], "dimension": labels.DIMENSIONS[gap["dimension"]],
             "first": labels.GROUPS[first], "first_score": gap["scores"][first],
             "second": labels.GROUPS[second], "second_score": gap["scores"][second],
-            "difference": gap["difference"]}
+            "difference": gap["difference"], "scores": gap["scores"]}
 
 
-def _gap_chart(result):
-    groups = result["groups"]
-    flagged = []
-    for gap in result["gaps"]:
-        if gap["flagged"] and gap["dimension"] not in flagged:
-            flagged.append(gap["dimension"])
-    flagged = flagged[:8]
-    if not flagged or len(groups) < 2:
+def _gap_chart(gaps: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Two groups' scores side by side where they differ most (every number is in a table beside it):
+    rural and urban public bodies when they have flagged gaps, otherwise the pair most often among the
+    listed gaps. Two series stay readable; seven groups' bars on eight dimensions were not."""
+    rows = gaps["rural_urban"] or gaps["others"]
+    if not rows:
         return None
-    return charts.gap_bars(
-        [str(labels.DIMENSIONS[d]) for d in flagged],
-        {str(labels.GROUPS[g]): [groups[g]["dimensions"][d]["score"] for d in flagged] for g in groups},
-        no_data=_("Insufficient data"),
-    )
+    first, second = Counter(tuple(row["groups"]) for row in rows).most_common(1)[0][0]
+    shown = [row for row in rows if tuple(row["groups"]) == (first, second)][:8]
+    return {
+        "first": labels.GROUPS[first], "second": labels.GROUPS[second],
+        "svg": charts.gap_bars([str(row["dimension"]) for row in shown],
+                               {str(labels.GROUPS[group]): [row["scores"][group] for row in shown]
+                                for group in (first, second)},
+                               no_data=_("Insufficient data")),
+    }
 
 
 def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@ rendered as HTML or PDF (PDFs cached by content)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime
 from functools import cache
@@ -58,11 +59,15 @@ def submitted_labels(assessment: Assessment) -> list[str]:
 
 @cache
 def layout_fingerprint() -> str:
-    """A hash of the report's templates, styles and translations: a change to any renders PDFs anew."""
+    """A hash of the report's templates, styles, translations and the code that builds its content and
+    charts: a change to any renders PDFs anew (a new release never serves a PDF cached by the old one).
+    Their content, not their dates, so that every host of one release shares the cached PDFs."""
     root = Path(current_app.root_path)
     files = sorted([*root.glob("templates/reports/*.html"), *root.glob("static/css/*.css"),
-                    *root.glob("translations/*/LC_MESSAGES/*.mo")])
-    return PdfCache.key(*(f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in files))
+                    *root.glob("translations/*/LC_MESSAGES/*.mo"), *root.glob("reports/*.py"),
+                    *root.glob("reports/*.css")])
+    return PdfCache.key(*(f"{path.relative_to(root)}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+                          for path in files))
 
 
 def report_context_for(document: dict[str, Any], result: dict, lang: str, on: date,

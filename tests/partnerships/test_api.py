@@ -134,7 +134,12 @@ def test_progress_result_and_exports_hold_the_rounds_data(client, api_round, app
     assert rows[0][:5] == ["respondent", "questionnaire", "source", "group", "organisation"]
     assert len(rows) == 10 and {row[2] for row in rows[1:]} == {"online"}
     workbook = load_workbook(io.BytesIO(client.get(f"{base}/export.xlsx", headers=headers).data))
-    assert workbook.sheetnames == ["answers", "dimensions", "items"]
+    assert workbook.sheetnames == ["answers", "dimensions", "gaps", "items"]
+    # Every gap the scorer found, flagged or not (the report lists only the largest).
+    gaps = list(workbook["gaps"].iter_rows(values_only=True))
+    assert gaps[0][:3] == ("dimension", "name", "group") and len(gaps) > 1
+    assert [(row[0], row[2], row[4], row[6], row[7]) for row in gaps[1:]] == [
+        (gap["dimension"], *gap["groups"], gap["difference"], gap["flagged"]) for gap in result["gaps"]]
 
 
 def test_a_round_below_the_anonymity_threshold_has_no_result(client, make_round, respondent_joins, signed_in):

@@ -63,7 +63,7 @@ def test_csv_and_xlsx_exports_rescore_to_the_same_result(app, full_round, questi
     assert len(csv_text.strip().splitlines()) == 10
     xlsx = client.get(f"{base}/export.xlsx").data
     workbook = load_workbook(io.BytesIO(xlsx), read_only=True)
-    assert workbook.sheetnames == ["answers", "dimensions", "items"]
+    assert workbook.sheetnames == ["answers", "dimensions", "gaps", "items"]
     workbook.close()
     with app.app_context():
         expected = score_document(document)

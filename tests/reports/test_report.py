@@ -6,6 +6,8 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import os
+import random
 import re
 import threading
 from datetime import date
@@ -15,7 +17,8 @@ import pypdf
 import pytest
 
 from reports.pdf import render_pdf
-from reports.service import report_print_html, score_document
+from reports.report import OTHER_GAPS_LISTED
+from reports.service import report_context_for, report_print_html, score_document
 
 GOLDEN = Path(__file__).parents[1] / "scoring" / "golden"
 
@@ -106,8 +109,42 @@ def test_group_report_has_groups_gaps_and_distributions(app, tmp_path):
     assert "Strongly agree: " in text  # distribution per item in the annex
 
 
+def many_groups_document(respondents: int, seed: int) -> dict:
+    """Random answers from every stakeholder group: a partnership whose groups disagree a lot."""
+    from bench.score_bench import generate
+
+    document = generate(respondents, random.Random(seed))
+    document["partnership"] = "Many Groups Valley"
+    return document
+
+
+def test_group_report_lists_rural_urban_gaps_and_only_the_largest_others(app):
+    document = many_groups_document(50, 50)
+    with app.test_request_context():
+        result = score_document(document)
+        context = report_context_for(document, result, "en", date(2026, 11, 29))
+        html = report_print_html(document, result, "en", "a4", date(2026, 11, 29))
+        pdf, _refused = render_pdf(html, Path(app.static_folder), "report-print.css")
+    flagged = [gap for gap in result["gaps"] if gap["flagged"]]
+    rural_urban = [gap for gap in flagged if set(gap["groups"]) == {"rural_public", "urban_public"}]
+    others = sorted((gap["difference"] for gap in flagged if gap not in rural_urban), reverse=True)
+    assert len(result["groups"]) == 7 and len(others) > OTHER_GAPS_LISTED  # the case the cap is for
+    gaps = context["gaps"]
+    assert len(gaps["rural_urban"]) == len(rural_urban) > 0  # every rural-urban gap, rural first
+    assert all(row["groups"] == ["rural_public", "urban_public"] for row in gaps["rural_urban"])
+    assert [row["difference"] for row in gaps["others"]] == others[:OTHER_GAPS_LISTED]
+    assert gaps["others_unlisted"] == len(others) - OTHER_GAPS_LISTED
+    assert context["gap_chart"]["first"] == "Rural public bodies"
+    text = text_of(pypdf.PdfReader(io.BytesIO(pdf)))
+    assert f"{len(others) - OTHER_GAPS_LISTED} smaller flagged gaps are not listed here" in text
+    # 312 flagged gaps filled 16 of 31 pages when every one was listed.
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 20
+
+
 def test_french_report_and_us_letter(app, tmp_path):
-    reader, _html = write_report(app, tmp_path, GOLDEN / "individual.json", "--lang", "fr", "--paper", "letter")
+    reader, html = write_report(app, tmp_path, GOLDEN / "individual.json", "--lang", "fr", "--paper", "letter")
+    # The charts write numbers as the tables do (37,5), past a no-break space.
+    assert "\u00a037,5<" in html and "\u00a037.5<" not in html
     titles = outline_titles(reader)
     assert "Résumé" in titles and "Recommandations" in titles and "Méthode" in titles
     assert reader.trailer["/Root"]["/Lang"] == "fr"
@@ -175,3 +212,36 @@ def test_report_command_refuses_a_malformed_file(app, tmp_path):
     assert result.exit_code == 1
     assert "respondent 1 (urban_public): barrier.policy: value 8 is outside its scale" in result.stderr
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_the_pdf_cache_key_follows_the_report_code_and_not_file_dates(app, tmp_path):
+    """Cached PDFs are keyed by the content of everything that shapes the report, including the code
+    that builds its tables and charts; copies of one release on two hosts share their keys."""
+    from reports import service
+
+    def fingerprint(root: Path) -> str:
+        service.layout_fingerprint.cache_clear()
+        app.root_path = str(root)
+        try:
+            with app.app_context():
+                return service.layout_fingerprint()
+        finally:
+            service.layout_fingerprint.cache_clear()
+
+    original = Path(app.root_path)
+    copies = [tmp_path / "host-a", tmp_path / "host-b"]
+    for number, copy in enumerate(copies):
+        for pattern in ("templates/reports/*.html", "static/css/*.css", "reports/*.py", "reports/*.css"):
+            for path in original.glob(pattern):
+                target = copy / path.relative_to(original)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(path.read_bytes())
+                os.utime(target, (1_700_000_000 + number * 86_400,) * 2)  # another date, the same content
+    try:
+        first = fingerprint(copies[0])
+        assert first == fingerprint(copies[1]) and first != fingerprint(tmp_path / "empty")
+        charts = copies[0] / "reports" / "charts.py"
+        charts.write_text(charts.read_text() + "\n# a change to the chart code\n")
+        assert fingerprint(copies[0]) != first
+    finally:
+        app.root_path = str(original)
