@@ -104,11 +104,11 @@ def main() -> None:
     unknown = set(names) - set(NAMES)
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    measured_on = machine.describe()  # before the runs, while no server of theirs is still winding down
     postgres = arguments.postgres if arguments.postgres and postgres_answers(arguments.postgres) else None
     with tempfile.TemporaryDirectory(prefix="rupa-bench-") as workdir:
         results = run(names, arguments.smoke, Path(workdir), postgres)
     print(table(results))
-    measured_on = machine.describe()
     print(f"machine: {measured_on['cpu']}, {measured_on['cpus']} cores; "
           f"sum(range(10**6)) in {measured_on['loop_ms']} ms on {measured_on['interpreter']}")
     arguments.output.mkdir(parents=True, exist_ok=True)

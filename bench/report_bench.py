@@ -102,6 +102,7 @@ def run(smoke: bool = False) -> dict:
 
 
 def main() -> None:
+    measured_on = machine.describe()
     result = run()
     rows = result["rows"]
     print(f"{'report':<12} {'pages':>5} {'s':>7} {'pages/s':>8} {'ref pages':>9} {'ref s':>7} "
@@ -116,7 +117,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"report-{stamp}.json").write_text(json.dumps({
-        "benchmark": "report", "at": stamp, **machine.describe(),
+        "benchmark": "report", "at": stamp, **measured_on,
         "weasyprint": weasyprint.__version__, "rows": rows, "target_individual_under_1s": individual < 1}, indent=2))
 
 
