@@ -10,12 +10,14 @@ import os
 import random
 import re
 import threading
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from reports import labels
 from reports.pdf import render_pdf
 from reports.report import OTHER_GAPS_LISTED
 from reports.service import report_context_for, report_print_html, score_document
@@ -139,6 +141,22 @@ def test_group_report_lists_rural_urban_gaps_and_only_the_largest_others(app):
     assert f"{len(others) - OTHER_GAPS_LISTED} smaller flagged gaps are not listed here" in text
     # 312 flagged gaps filled 16 of 31 pages when every one was listed.
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 20
+
+
+def test_without_rural_and_urban_groups_the_gap_chart_compares_the_pair_listed_most(app):
+    document = many_groups_document(60, 7)
+    document["respondents"] = [r for r in document["respondents"]
+                               if r["group"] not in ("rural_public", "urban_public")]
+    with app.test_request_context():
+        result = score_document(document)
+        context = report_context_for(document, result, "en", date(2026, 11, 29))
+    gaps = context["gaps"]
+    assert gaps["rural_urban"] == [] and gaps["others"]
+    pairs = Counter(tuple(row["groups"]) for row in gaps["others"])
+    first, second = pairs.most_common(1)[0][0]
+    chart = context["gap_chart"]
+    assert (chart["first"], chart["second"]) == (labels.GROUPS[first], labels.GROUPS[second])
+    assert str(chart["first"]) in chart["svg"] and str(chart["second"]) in chart["svg"]
 
 
 def test_french_report_and_us_letter(app, tmp_path):
