@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,12 +43,31 @@ def score_command(file, weighting: str, lang: str) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+def writable_path(context, parameter, value: str | None) -> str | None:
+    """A file the command can write: its folder exists and is writable (checked before the render)."""
+    if value is None:
+        return None
+    folder = Path(value).absolute().parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"the folder {folder} does not exist.", context, parameter)
+    if not os.access(folder, os.W_OK):
+        raise click.BadParameter(f"the folder {folder} is not writable.", context, parameter)
+    return value
+
+
+def write_file(path: str, content: bytes) -> None:
+    try:
+        Path(path).write_bytes(content)
+    except OSError as error:
+        raise click.ClickException(f"could not write {path}: {error.strerror}") from error
+
+
 @click.command("report")
 @click.argument("file", type=click.File("rb"))
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Where to write the PDF.")
+              callback=writable_path, help="Where to write the PDF.")
 @click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Also write the report as one HTML file (its stylesheet inside) here.")
+              callback=writable_path, help="Also write the report as one HTML file (its stylesheet inside) here.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True)
 @click.option("--weighting", type=click.Choice(WEIGHTINGS), default="organisation", show_default=True)
@@ -68,7 +88,7 @@ def report_command(file, output: str, html_output: str | None, lang: str, paper:
     today = datetime.now(UTC).date()
     if html_output:
         html = report_print_html(document, result, lang, paper, today)
-        Path(html_output).write_text(standalone_html(html, Path(current_app.static_folder), REPORT_STYLESHEET),
-                                     encoding="utf-8")
-    Path(output).write_bytes(report_pdf(document, weighting, lang, paper, today))
+        write_file(html_output, standalone_html(html, Path(current_app.static_folder), REPORT_STYLESHEET)
+                   .encode("utf-8"))
+    write_file(output, report_pdf(document, weighting, lang, paper, today))
     click.echo(f"wrote {output}" + (f" and {html_output}" if html_output else ""))

@@ -1,10 +1,12 @@
 """`flask --app app score FILE` prints the result JSON; a malformed file exits non-zero with one line
-per fault and nothing else."""
+per fault and nothing else; `report FILE` says clearly where it cannot write."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 
 GOLDEN = Path(__file__).parents[1] / "scoring" / "golden"
 
@@ -57,3 +59,22 @@ def test_not_json_and_wrong_version(app):
     assert broken.exit_code == 1 and "not valid JSON" in broken.stderr
     version = app.test_cli_runner().invoke(args=["score", "-"], input='{"questionnaire": "0.1", "respondents": []}')
     assert version.exit_code == 1 and "unknown version '0.1'" in version.stderr
+
+
+def test_report_to_a_folder_that_does_not_exist_says_so_before_rendering(app, tmp_path, monkeypatch):
+    import reports.cli
+
+    monkeypatch.setattr(reports.cli, "report_pdf", lambda *args: pytest.fail("rendered for nothing"))
+    result = app.test_cli_runner().invoke(args=[
+        "report", str(GOLDEN / "individual.json"), "--output", str(tmp_path / "no-such-folder" / "r.pdf")])
+    assert result.exit_code == 2
+    assert "Invalid value for '--output'" in result.output and "does not exist" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_report_that_cannot_be_written_is_a_clear_error(app):
+    result = app.test_cli_runner().invoke(args=["report", str(GOLDEN / "individual.json"), "--output", "/dev/full"])
+    assert result.exit_code == 1
+    assert "could not write /dev/full: No space left on device" in result.output
+    assert not isinstance(result.exception, OSError)  # handled, not a traceback
