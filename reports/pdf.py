@@ -77,14 +77,25 @@ def standalone_html(html: str, static_folder: Path, stylesheet: str) -> str:
     return html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
+# Tagged PDF/UA-1; no custom metadata from <meta> elements (the report sets title, author and language).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": False}
+
+
+def render_document(html: str, static_folder: Path, stylesheet: str,
+                    fetcher: StaticOnlyFetcher | None = None) -> weasyprint.Document:
+    """A print page laid out in pages by WeasyPrint (styled by ``static/css/<stylesheet>``), not yet
+    written: its pages' boxes say where each heading and table row landed."""
+    css, font_config = print_stylesheet(static_folder, stylesheet)
+    document = weasyprint.HTML(string=html, base_url=INTERNAL_ORIGIN,
+                               url_fetcher=fetcher or StaticOnlyFetcher(static_folder))
+    return document.render(stylesheets=[css], font_config=font_config, **PDF_OPTIONS)
+
+
 def render_pdf(html: str, static_folder: Path, stylesheet: str) -> tuple[bytes, list[str]]:
     """The PDF of a print page's HTML styled by ``static/css/<stylesheet>``, and the URLs the renderer
     refused to fetch."""
-    css, font_config = print_stylesheet(static_folder, stylesheet)
     fetcher = StaticOnlyFetcher(static_folder)
-    document = weasyprint.HTML(string=html, base_url=INTERNAL_ORIGIN, url_fetcher=fetcher)
-    pdf = document.write_pdf(stylesheets=[css], font_config=font_config, pdf_variant="pdf/ua-1",
-                             custom_metadata=False)
+    pdf = render_document(html, static_folder, stylesheet, fetcher).write_pdf(**PDF_OPTIONS)
     return pdf, fetcher.refused
 
 

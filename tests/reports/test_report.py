@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TableBox
 
 from reports import labels
-from reports.pdf import render_pdf
+from reports.pdf import render_document, render_pdf
 from reports.report import OTHER_GAPS_LISTED
 from reports.service import report_context_for, report_print_html, score_document
 
@@ -157,6 +158,68 @@ def test_without_rural_and_urban_groups_the_gap_chart_compares_the_pair_listed_m
     chart = context["gap_chart"]
     assert (chart["first"], chart["second"]) == (labels.GROUPS[first], labels.GROUPS[second])
     assert str(chart["first"]) in chart["svg"] and str(chart["second"]) in chart["svg"]
+
+
+def boxes_of(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from boxes_of(child)
+
+
+def text_in(box) -> str:
+    return "".join(getattr(part, "text", "") for part in boxes_of(box)).strip()
+
+
+def layout_faults(pages) -> tuple[list[str], list[int], int]:
+    """Read off WeasyPrint's laid-out pages (``Page._page_box``, each page's box tree): the headings and
+    table captions with nothing after them on their page, the pages where a table that runs on from the
+    page before starts without its header row, and how many tables ran on."""
+    stranded, headerless, continued = [], [], 0
+    tables_before: set = set()
+    for number, page in enumerate(pages, start=1):
+        boxes = list(boxes_of(page._page_box.children[0]))  # the page area; margin boxes come after it
+        for box in boxes:
+            if box.element_tag in ("h2", "h3", "caption") and isinstance(box, BlockBox):
+                inside = {id(part) for part in boxes_of(box)}
+                bottom = box.position_y + box.margin_height()
+                if not any(isinstance(other, LineBox) and id(other) not in inside and other.position_y >= bottom - 1
+                           for other in boxes):
+                    stranded.append(f"{text_in(box)} (page {number})")
+        tables = [box for box in boxes if isinstance(box, TableBox)]
+        for table in tables:
+            if table.element in tables_before:
+                continued += 1
+                if not table.children[0].is_header:
+                    headerless.append(number)
+        tables_before = {table.element for table in tables}
+    return stranded, headerless, continued
+
+
+def test_the_layout_check_finds_a_stranded_heading_and_a_lost_header_row(app):
+    rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(80))
+    html = ('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
+            '<p style="height: 240mm; margin: 0">Filler</p><h2 style="break-after: auto">Alone</h2>'
+            '<p style="break-before: page">Next page</p>'
+            f'<table><thead style="display: table-row-group"><tr><th>Head</th></tr></thead><tbody>{rows}</tbody>'
+            '</table></body></html>')
+    with app.app_context():
+        pages = render_document(html, Path(app.static_folder), "report-print.css").pages
+    stranded, headerless, continued = layout_faults(pages)
+    assert stranded == ["Alone (page 1)"] and continued >= 1 and headerless
+
+
+@pytest.mark.parametrize("source", ["individual", "many groups"])
+def test_no_heading_is_stranded_and_a_continued_table_repeats_its_header(app, source):
+    document = (json.loads((GOLDEN / "individual.json").read_text()) if source == "individual"
+                else many_groups_document(50, 50))
+    with app.test_request_context():
+        html = report_print_html(document, score_document(document), "en", "a4", date(2026, 11, 29))
+        pages = render_document(html, Path(app.static_folder), "report-print.css").pages
+    stranded, headerless, continued = layout_faults(pages)
+    assert stranded == [] and headerless == []
+    assert len(pages) > 8
+    if source == "many groups":
+        assert continued > 0  # the case the header check is for
 
 
 def test_french_report_and_us_letter(app, tmp_path):
