@@ -208,12 +208,15 @@ def test_the_layout_check_finds_a_stranded_heading_and_a_lost_header_row(app):
     assert stranded == ["Alone (page 1)"] and continued >= 1 and headerless
 
 
-@pytest.mark.parametrize("source", ["individual", "many groups"])
-def test_no_heading_is_stranded_and_a_continued_table_repeats_its_header(app, source):
+@pytest.mark.parametrize(("source", "lang", "paper"), [
+    ("individual", "en", "a4"), ("individual", "fr", "letter"), ("many groups", "en", "a4"),
+    ("many groups", "fr", "letter")])
+def test_no_heading_is_stranded_and_a_continued_table_repeats_its_header(app, source, lang, paper):
     document = (json.loads((GOLDEN / "individual.json").read_text()) if source == "individual"
                 else many_groups_document(50, 50))
     with app.test_request_context():
-        html = report_print_html(document, score_document(document), "en", "a4", date(2026, 11, 29))
+        result = score_document(document, lang=lang)
+        html = report_print_html(document, result, lang, paper, date(2026, 11, 29))
         pages = render_document(html, Path(app.static_folder), "report-print.css").pages
     stranded, headerless, continued = layout_faults(pages)
     assert stranded == [] and headerless == []
