@@ -12,7 +12,6 @@ import io
 import json
 import random
 import statistics
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import weasyprint
 
 from app import create_app
 from bench import machine
-from bench.score_bench import best_of, generate
+from bench.score_bench import best_of, generate, timings
 from reports.pdf import render_pdf
 from reports.service import report_print_html, score_document
 
@@ -44,17 +43,6 @@ def reference_html(sections: int) -> str:
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Reference</title>'
             '</head><body>'
             f"<h1>Reference</h1>{body}</body></html>")
-
-
-def timings(function, repeat: int) -> list[float]:
-    """Wall time of each of ``repeat`` runs: the best is the figure (the least disturbed by the rest of
-    the machine), the median says what a user typically waits."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def reference_like(pages: int, static: Path, repeat: int = 3) -> tuple[float, int]:
@@ -86,6 +74,8 @@ def run(smoke: bool = False) -> dict:
             html = report_print_html(document, result, "en", "a4", date(2026, 1, 1))
             pdf, _refused = render_pdf(html, static, "report-print.css")
             pages = pages_of(pdf)
+            # The best is the figure (the least disturbed by the rest of the machine); the median says what a
+            # user typically waits.
             times = timings(lambda html=html: render_pdf(html, static, "report-print.css"), 1 if smoke else 5)
             seconds = min(times)
             reference_seconds, reference_pages = reference_like(pages, static, repeat)

@@ -46,14 +46,19 @@ def floor(document: dict) -> int:
     return touched
 
 
-def best_of(function, repeat: int) -> float:
-    """The fastest of ``repeat`` runs: the least disturbed by whatever else the machine does."""
+def timings(function, repeat: int) -> list[float]:
+    """Wall time of each of ``repeat`` runs of ``function``."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return times
+
+
+def best_of(function, repeat: int) -> float:
+    """The fastest of ``repeat`` runs: the least disturbed by whatever else the machine does."""
+    return min(timings(function, repeat))
 
 
 def run(sizes: tuple[int, ...] = SIZES) -> dict:

@@ -52,8 +52,8 @@ def current_translations():
 
     Flask-Babel resolves its domain, the locale and its catalogue cache through several context lookups
     on every string; a questionnaire page translates about fifteen, which made this about 7 % of the
-    page's instructions. The kept catalogue is used only while the locale is the same object, so ``force_locale`` (a
-    report in another language) and ``refresh()`` are obeyed."""
+    page's instructions. The kept catalogue is used only while the locale is the same object, so
+    ``force_locale`` (a report in another language) and ``refresh()`` are obeyed."""
     try:
         context = g._flask_babel
         locale, translations = context.rupa_translations
