@@ -28,6 +28,9 @@ DEFAULTS = {
     # A CSRF token lives as long as the session: a slow respondent must not lose a page of answers
     # to an expired token.
     "WTF_CSRF_TIME_LIMIT": None,
+    # The origin of every checked POST is verified by extensions.SameOriginCSRFProtect (Origin, else a
+    # same-site Referer over HTTPS) instead of Flask-WTF's Referer-only HTTPS check.
+    "WTF_CSRF_SSL_STRICT": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Completed per database in load_config (database.engine_options).

@@ -39,8 +39,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    # Resume links carry their token in the URL: never send it to another site.
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Resume links carry their token in the URL: never send it to another site. Same-site requests keep
+    # their referrer (browsers then also send a real Origin with form posts, which the CSRF check reads).
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -18,7 +18,7 @@ def test_security_headers_on_every_page(client, start_respondent):
         assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
         assert "frame-ancestors 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"  # tokens in URLs never reach another site
         assert headers["X-Frame-Options"] == "DENY"
         assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS promise
         assert re.fullmatch(r"[0-9a-f]{16}", headers["X-Request-ID"])
@@ -142,3 +142,44 @@ def test_behind_a_proxy_each_client_has_its_own_rate_limit(tmp_path):
                                 headers={"X-Forwarded-For": address}).status_code
                     for address in ("203.0.113.5", "203.0.113.5", "203.0.113.5", "198.51.100.7")]
         assert statuses == expected, proxies
+
+
+def _signin_form(client, base_url: str) -> str:
+    page = client.get("/account/signin", base_url=base_url)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+@pytest.mark.parametrize(("base_url", "headers", "accepted"), [
+    # Browsers send Origin with every form POST: the same site is accepted over HTTP and HTTPS.
+    ("https://rupa.example.org", {"Origin": "https://rupa.example.org"}, True),
+    ("http://127.0.0.1:5000", {"Origin": "http://127.0.0.1:5000"}, True),
+    # Without Origin, HTTPS needs a Referer of this site (what the Referrer-Policy lets browsers send).
+    ("https://rupa.example.org", {"Referer": "https://rupa.example.org/account/signin"}, True),
+    ("https://rupa.example.org", {"Origin": "null", "Referer": "https://rupa.example.org/"}, True),
+    ("https://rupa.example.org", {}, False),
+    ("https://rupa.example.org", {"Referer": "https://evil.example/account/signin"}, False),
+    ("https://rupa.example.org", {"Origin": "https://evil.example"}, False),
+    ("https://rupa.example.org", {"Origin": "http://rupa.example.org"}, False),  # not the same scheme
+    ("http://127.0.0.1:5000", {"Origin": "http://127.0.0.1:5001"}, False),  # not the same port
+    ("http://127.0.0.1:5000", {"Origin": "https://evil.example"}, False),
+    # Plain HTTP without either header: the token alone decides (as before; no referrer is promised).
+    ("http://127.0.0.1:5000", {}, True),
+])
+def test_csrf_checks_the_origin_of_every_post(csrf_app, base_url, headers, accepted):
+    client = csrf_app.test_client()
+    token = _signin_form(client, base_url)
+    response = client.post("/account/signin", base_url=base_url, headers=headers,
+                           data={"csrf_token": token, "email": "nobody@example.org", "password": "wrong"})
+    if accepted:  # the form was checked: a wrong password, not an expired form
+        assert "The email address or the password is not right." in response.text
+        assert "This form has expired" not in response.text
+    else:
+        assert response.status_code == 400 and "This form has expired" in response.text
+
+
+def test_a_token_from_another_session_is_still_refused_from_the_same_origin(csrf_app):
+    token = _signin_form(csrf_app.test_client(), "https://rupa.example.org")
+    response = csrf_app.test_client().post(
+        "/account/signin", base_url="https://rupa.example.org", headers={"Origin": "https://rupa.example.org"},
+        data={"csrf_token": token, "email": "nobody@example.org", "password": "wrong"})
+    assert response.status_code == 400
