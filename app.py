@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import format_decimal, get_locale
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -82,8 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     })
     app.register_error_handler(CSRFError, errors.handle_csrf_error)
     app.register_error_handler(HTTPException, errors.handle_http_error)
-    app.register_error_handler(OperationalError, errors.handle_database_error)
-    app.register_error_handler(ProgrammingError, errors.handle_database_error)
+    for database_error in (OperationalError, InterfaceError, ProgrammingError, PoolTimeoutError):
+        app.register_error_handler(database_error, errors.handle_database_error)
     app.register_error_handler(Exception, errors.handle_unexpected_error)
 
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,

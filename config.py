@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from database import engine_options
+from extensions import REDIS_TIMEOUTS
 
 DEFAULTS = {
     # Resume links stop working after this many days without activity.
@@ -63,12 +64,21 @@ DEFAULTS = {
     "REPORT_QUEUE": "rupa-reports",
     # A PDF job still unfinished after this many seconds is stopped and reported as failed.
     "REPORT_JOB_TIMEOUT": 180,
+    # A PDF job that no worker has started after this many seconds (no worker runs, or all are busy) is
+    # withdrawn and the PDF rendered in the request instead: a waiting page never waits for ever.
+    "REPORT_QUEUE_PATIENCE": 30,
     # Rendered PDFs kept in Redis expire after this many seconds (they are rendered again on demand).
     "PDF_CACHE_TTL": 7 * 24 * 3600,
     # Rate-limit counters: in memory by default (or in REDIS_URL when that is set); a redis:// URL shares
     # them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # Redis down: Flask-Limiter counts in this process's memory (with a warning in the log) and goes back
+    # to Redis once it answers again; a count that cannot be written is logged, never a 500.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    # Rate-limit checks wait no longer for Redis than the app's other calls to it.
+    "RATELIMIT_STORAGE_OPTIONS": dict(REDIS_TIMEOUTS),
     # No X-RateLimit-* headers on every response: working them out reads the counters of every limit that
     # applies (a Redis round trip each when shared; about 1 % of a questionnaire page in memory). A
     # refused request still says when to try again (Retry-After, pages/errors.py).

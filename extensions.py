@@ -1,5 +1,6 @@
 """Flask extension objects, created once and bound to the app in create_app()."""
 
+import logging
 import math
 import time
 
@@ -45,6 +46,7 @@ def refuse_other_origins(refuse) -> None:
 
 
 csrf = SameOriginCSRFProtect()
+LOGGER = logging.getLogger("rupa")
 babel = Babel()
 migrate = Migrate()
 login_manager = LoginManager()
@@ -71,6 +73,38 @@ def _failed_lookup_checks() -> list:
     return [(item, identifiers) for item in parsed[1]]
 
 
+class _LookupCounts:
+    """The failed-lookup counts in Flask-Limiter's storage, or in this process's memory while that storage
+    (Redis) does not answer: a Redis outage must not stop respondents from opening their links. The
+    shared storage is tried again every ``RETRY_SECONDS``, so the counts move back once it answers."""
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self.fallback = None
+        self.shared_fails_until = 0.0
+
+    def run(self, method: str, item, identifiers: tuple):
+        """The rate limiter's ``method`` (test, hit, get_window_stats) for ``item``, on the shared storage
+        or, while it is down, on the in-memory one."""
+        from limits.storage import MemoryStorage
+        from limits.strategies import STRATEGIES
+
+        if time.monotonic() >= self.shared_fails_until:
+            try:
+                return getattr(limiter.limiter, method)(item, *identifiers)
+            except Exception as error:  # any storage failure: the driver's errors are not one class
+                LOGGER.warning("rate-limit storage unreachable (%s): counting failed lookups in memory "
+                               "for %.0f s", type(error).__name__, self.RETRY_SECONDS)
+                self.shared_fails_until = time.monotonic() + self.RETRY_SECONDS
+        if self.fallback is None:
+            self.fallback = STRATEGIES["fixed-window"](MemoryStorage())
+        return getattr(self.fallback, method)(item, *identifiers)
+
+
+_lookup_counts = _LookupCounts()
+
+
 def refuse_after_failed_lookups() -> None:
     """Before a private link or an invitation is looked up: 429 while this client address is over
     RESUME_LOOKUP_RATE_LIMIT of failed lookups. Only failures count (:func:`count_failed_lookup`), so
@@ -84,8 +118,8 @@ def refuse_after_failed_lookups() -> None:
     if not limiter.enabled:
         return
     for item, identifiers in _failed_lookup_checks():
-        if not limiter.limiter.test(item, *identifiers):
-            reset_at = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+        if not _lookup_counts.run("test", item, identifiers):
+            reset_at = _lookup_counts.run("get_window_stats", item, identifiers).reset_time
             raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
@@ -93,15 +127,23 @@ def count_failed_lookup() -> None:
     """An unknown or expired private link, or an unknown invitation, was asked for from this address."""
     if limiter.enabled:
         for item, identifiers in _failed_lookup_checks():
-            limiter.limiter.hit(item, *identifiers)
+            _lookup_counts.run("hit", item, identifiers)
+
+
+# Web requests wait this long for Redis before they go on without it (rate limits in memory, PDFs rendered
+# in the request): a Redis host that has gone away must cost a request a moment, not a gunicorn timeout.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 2.0}
 
 
 def redis_client():
-    """The app's Redis connection (``REDIS_URL``), made on first use and shared by its requests."""
+    """The app's Redis connection (``REDIS_URL``), made on first use and shared by its requests. It
+    reconnects by itself when Redis comes back; a call made while Redis is down raises a RedisError at
+    once (or after REDIS_TIMEOUTS), which each caller turns into a way on without it."""
     from flask import current_app
     from redis import Redis
 
     client = current_app.extensions.get("rupa.redis")
     if client is None:
-        client = current_app.extensions["rupa.redis"] = Redis.from_url(current_app.config["REDIS_URL"])
+        client = current_app.extensions["rupa.redis"] = Redis.from_url(current_app.config["REDIS_URL"],
+                                                                       **REDIS_TIMEOUTS)
     return client

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -18,6 +18,8 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 @login_manager.user_loader
 def load_facilitator(session_id: str) -> Facilitator | None:
+    if g.get("database_unavailable"):  # the 503 page of a failed database is shown as to anyone
+        return None
     facilitator_id, _sep, version = session_id.partition(":")
     if not facilitator_id.isdigit():
         return None

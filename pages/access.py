@@ -28,6 +28,7 @@ ACCESS: dict[str, str] = {
     "pages.home": "public",
     "pages.about": "public",
     "pages.health": "public",
+    "pages.ready": "public",
     "accounts.signin": "public",
     "accounts.signup": "public",
     "accounts.signout": "public",

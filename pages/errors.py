@@ -82,13 +82,23 @@ def handle_unexpected_error(error: Exception):
 
 
 def handle_database_error(error: Exception):
-    """A missing or unreachable database (or one not yet migrated) is not the visitor's fault."""
-    current_app.logger.error("database error (request %s): %s", g.get("request_id", "-"), error)
-    db.session.rollback()
-    return _page(
+    """A missing or unreachable database (or one not yet migrated) is not the visitor's fault: 503 with
+    our own page (or JSON), which must not touch the database itself (accounts.views.load_facilitator
+    reads ``g.database_unavailable``: the page shows no account menu)."""
+    current_app.logger.error("database error (request %s): %s", g.get("request_id", "-"),
+                             str(error).splitlines()[0][:300])
+    g.database_unavailable = True
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is already gone; the session is discarded at the request's end
+        current_app.logger.debug("rollback after a database error failed", exc_info=True)
+    page = current_app.make_response(_page(
         503,
         _("The service is not ready"),
         _("RUPA cannot reach its database, so nothing could be saved or shown. Please try again in a few "
           "minutes. If you run this installation, check the database settings and run the migrations "
           "(flask --app app db upgrade)."),
-    )
+    ))
+    page.headers["Retry-After"] = "30"
+    return page
+

@@ -10,12 +10,14 @@ Redis the PDF is rendered inline, as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
@@ -46,13 +48,27 @@ def render_job(key: str, document: dict[str, Any], weighting: str, lang: str, pa
 
 def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
                    extra: dict | None = None) -> bytes | Pending:
-    """The PDF when the cache holds it (or, without Redis, once rendered here); else where its job is."""
+    """The PDF when the cache holds it (or, without Redis, once rendered here); else where its job is.
+
+    Whatever happens to Redis or the workers, the person gets the PDF: rendered here when Redis does not
+    answer, and when its job has waited REPORT_QUEUE_PATIENCE seconds without a worker starting it."""
     key = report_pdf_key(document, weighting, lang, paper, on, extra)
     cached = pdf_cache().get(key)
     if cached is not None:
         return cached
     if not current_app.config["REDIS_URL"]:
         return render_report_pdf(document, weighting, lang, paper, on, extra, key)
+    try:
+        outcome = _queued(key, document, weighting, lang, paper, on, extra)
+    except RedisError as error:
+        current_app.logger.warning("PDF queue unreachable (%s): rendering in the request", error)
+        outcome = None
+    return render_report_pdf(document, weighting, lang, paper, on, extra, key) if outcome is None else outcome
+
+
+def _queued(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
+            extra: dict | None) -> Pending | None:
+    """Where the PDF's job stands (enqueued if it was never asked for), or None when it cannot run."""
     job_id = f"{current_app.config['REDIS_KEY_PREFIX'].replace(':', '-')}pdf-{key}"
     try:
         job = Job.fetch(job_id, connection=redis_client())
@@ -65,15 +81,33 @@ def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: s
         current_app.logger.error("PDF job %s %s: %s", job_id, status, detail)
         job.delete()  # shown once; the next request tries again
         return Pending("failed")
+    queue = report_queue()
     if job is None or status == JobStatus.FINISHED:  # never asked, or rendered but since evicted
-        job = report_queue().enqueue(
+        if not Worker.all(queue=queue):  # workers whose heartbeat key lives (a killed one expires)
+            current_app.logger.warning("no PDF worker listens on queue %s: rendering in the request", queue.name)
+            return None
+        job = queue.enqueue(
             render_job, key, document, weighting, lang, paper, on.isoformat(), extra, job_id=job_id,
             job_timeout=current_app.config["REPORT_JOB_TIMEOUT"], result_ttl=600, failure_ttl=3600,
             description="RUPA PDF report")
         status = job.get_status()
     if status == JobStatus.STARTED:
-        return Pending("started")
-    return Pending("queued", job.get_position())
+        started_at = job.started_at or datetime.now(UTC)
+        if _seconds_since(started_at) <= current_app.config["REPORT_JOB_TIMEOUT"] + 30:
+            return Pending("started")
+        current_app.logger.warning("PDF job %s started %s and never ended (its worker died?)", job_id, started_at)
+    elif job.enqueued_at is None or _seconds_since(job.enqueued_at) <= current_app.config["REPORT_QUEUE_PATIENCE"]:
+        return Pending("queued", job.get_position())
+    else:
+        current_app.logger.warning("PDF job %s waited since %s for a worker", job_id, job.enqueued_at)
+    job.cancel()
+    job.delete()
+    return None
+
+
+def _seconds_since(moment: datetime) -> float:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # RQ keeps naive UTC datetimes
+    return (datetime.now(UTC) - moment).total_seconds()
 
 
 @click.command("worker")
@@ -83,4 +117,7 @@ def worker_command(burst: bool) -> None:
     """Render queued PDF reports (needs RUPA_REDIS_URL); run as many as the machine has cores."""
     if not current_app.config["REDIS_URL"]:
         raise click.UsageError("Set RUPA_REDIS_URL: without Redis, PDFs are rendered inside the web requests.")
-    Worker([report_queue()], connection=redis_client()).work(burst=burst, with_scheduler=False)
+    # The worker's own connection, without the web requests' short timeouts: it blocks on the queue.
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    queue = Queue(current_app.config["REPORT_QUEUE"], connection=connection)
+    Worker([queue], connection=connection).work(burst=burst, with_scheduler=False)

@@ -134,7 +134,20 @@ class RedisPdfCache:
     key = staticmethod(PdfCache.key)
 
     def get(self, key: str) -> bytes | None:
-        return self.client.get(f"{self.prefix}pdf:{key}")
+        """The cached PDF, or None when there is none or Redis does not answer (it is rendered again)."""
+        from redis.exceptions import RedisError
+
+        try:
+            return self.client.get(f"{self.prefix}pdf:{key}")
+        except RedisError as error:
+            LOGGER.warning("PDF cache unreachable (%s): the report is rendered again", error)
+            return None
 
     def put(self, key: str, pdf: bytes) -> None:
-        self.client.set(f"{self.prefix}pdf:{key}", pdf, ex=self.ttl)
+        """Keep the PDF; while Redis does not answer it is only not kept (a later request renders it)."""
+        from redis.exceptions import RedisError
+
+        try:
+            self.client.set(f"{self.prefix}pdf:{key}", pdf, ex=self.ttl)
+        except RedisError as error:
+            LOGGER.warning("PDF cache unreachable (%s): the report is not kept", error)

@@ -22,13 +22,14 @@ def database_url(tmp_path) -> str:
     return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
-@pytest.fixture
-def app(tmp_path, database_url):
+def make_test_app(database_url: str, **config):
+    """The app on an empty database (its tables created), CSRF off unless ``config`` says otherwise."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        **config,
     })
     with app.app_context():
         limiter.reset()  # rate-limit counts live in the process: each test starts from zero
@@ -36,10 +37,20 @@ def app(tmp_path, database_url):
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.create_all()
-    yield app
+    return app
+
+
+def dispose(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_test_app(database_url)
+    yield app
+    dispose(app)
 
 
 @pytest.fixture
@@ -66,11 +77,28 @@ def queued_app(app, redis_url):
 
     run = uuid.uuid4().hex[:12]
     app.config.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"rupa-test-{run}:", REPORT_QUEUE=f"rupa-test-{run}")
+    with app.app_context():
+        worker = listening_worker(app, run)
     yield app
     with app.app_context():
+        worker.register_death()
         client = redis_client()
         for key in client.scan_iter(f"*rupa-test-{run}*"):
             client.delete(key)
+
+
+def listening_worker(app, run: str):
+    """A worker registered on the app's PDF queue, as `flask worker` is in production: without one, RUPA
+    renders PDFs in the request. The tests run its jobs with ``work_off``."""
+    from rq import Queue, SimpleWorker
+
+    from extensions import redis_client
+
+    connection = redis_client()
+    worker = SimpleWorker([Queue(app.config["REPORT_QUEUE"], connection=connection)], connection=connection,
+                          name=f"rupa-test-{run}-listening")
+    worker.register_birth()
+    return worker
 
 
 @pytest.fixture

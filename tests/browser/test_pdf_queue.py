@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from extensions import redis_client
 from tests.browser.pages import build_site
 from tests.browser.test_quality import AXE, VNU, require, run_axe
+from tests.conftest import listening_worker
 from tests.reports.test_jobs import work_off
 
 pytestmark = pytest.mark.browser
@@ -23,6 +24,8 @@ def test_waiting_page_follows_the_job_and_downloads(browser, live_server, redis_
     require(VNU)
     app, run = live_server.app, uuid.uuid4().hex[:12]
     app.config.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"rupa-test-{run}:", REPORT_QUEUE=f"rupa-test-{run}")
+    with app.app_context():
+        worker = listening_worker(app, run)
     site = build_site(live_server)
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -43,6 +46,7 @@ def test_waiting_page_follows_the_job_and_downloads(browser, live_server, redis_
             context.close()
     finally:
         with app.app_context():
+            worker.register_death()
             client = redis_client()
             for key in client.scan_iter(f"*rupa-test-{run}*"):
                 client.delete(key)
