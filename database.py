@@ -100,10 +100,12 @@ class QueuedWriterConnection(sqlite3.Connection):
 def engine_options(url: str, options: dict) -> dict:
     """SQLAlchemy engine options for the database ``url``: SQLite connections are QueuedWriterConnections
     and need no liveness check (a local file does not drop connections); PostgreSQL ones are pinged
-    before use, so that a restarted server costs no failed request."""
+    before use, so that a restarted server costs no failed request, and give up connecting after 5 s."""
     if url.startswith("sqlite"):
         connect_args = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
         return {**options, "connect_args": connect_args}
+    if url.startswith("postgresql"):  # a database host that does not answer: a 503 in seconds, not a hang
+        options = {**options, "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})}}
     return {"pool_pre_ping": True, **options}
 
 

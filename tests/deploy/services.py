@@ -118,6 +118,8 @@ class TcpRelay:
 
     def stop(self) -> None:
         if self.listener is not None:
+            with contextlib.suppress(OSError):  # wakes the thread blocked in accept(); close alone does not
+                self.listener.shutdown(socket.SHUT_RDWR)
             self.listener.close()
             self.listener = None
         with self.lock:
