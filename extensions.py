@@ -102,7 +102,10 @@ class _LookupCounts:
         return getattr(self.fallback, method)(item, *identifiers)
 
 
-_lookup_counts = _LookupCounts()
+def _lookup_counts() -> _LookupCounts:
+    from flask import current_app
+
+    return current_app.extensions.setdefault("rupa.lookup_counts", _LookupCounts())
 
 
 def refuse_after_failed_lookups() -> None:
@@ -118,8 +121,8 @@ def refuse_after_failed_lookups() -> None:
     if not limiter.enabled:
         return
     for item, identifiers in _failed_lookup_checks():
-        if not _lookup_counts.run("test", item, identifiers):
-            reset_at = _lookup_counts.run("get_window_stats", item, identifiers).reset_time
+        if not _lookup_counts().run("test", item, identifiers):
+            reset_at = _lookup_counts().run("get_window_stats", item, identifiers).reset_time
             raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
@@ -127,7 +130,7 @@ def count_failed_lookup() -> None:
     """An unknown or expired private link, or an unknown invitation, was asked for from this address."""
     if limiter.enabled:
         for item, identifiers in _failed_lookup_checks():
-            _lookup_counts.run("hit", item, identifiers)
+            _lookup_counts().run("hit", item, identifiers)
 
 
 # Web requests wait this long for Redis before they go on without it (rate limits in memory, PDFs rendered
