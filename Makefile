@@ -62,6 +62,7 @@ bench: translations
 
 ## make serve: production serving with gunicorn (gunicorn.conf.py) on $(HOST):8000; see README "Deploying"
 serve: translations
+	$(BIN)/flask check
 	$(BIN)/flask db upgrade
 	RUPA_BIND=$${RUPA_BIND:-$(HOST):8000} $(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 

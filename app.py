@@ -17,6 +17,7 @@ from accounts.views import bp as accounts_bp
 from api.views import bp as api_bp
 from config import load_config
 from database import db
+from deployment import check_command, watch_proxy_headers
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
 from pages import access, errors, i18n, security
 from pages.views import bp as pages_bp
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.install_template_translations(app)
 
     security.init_app(app)
+    app.before_request(watch_proxy_headers)
     app.before_request(access.enforce_access)
     app.before_request(i18n.remember_requested_language)
     app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html)
@@ -92,6 +94,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command,
-                    worker_command):
+                    worker_command, check_command):
         app.cli.add_command(command)
     return app

@@ -60,6 +60,9 @@ DEFAULTS = {
     # How many reverse proxies stand in front of the app (0: none). With 1 or more, the client's address
     # (for rate limits) and the scheme (for secure cookies) come from their X-Forwarded-* headers.
     "PROXIES": 0,
+    # How many hosts serve this installation (for `flask check`: several need PostgreSQL, Redis and one
+    # RUPA_SECRET_KEY).
+    "APP_HOSTS": 1,
     "REDIS_KEY_PREFIX": "rupa:",
     "REPORT_QUEUE": "rupa-reports",
     # A PDF job still unfinished after this many seconds is stopped and reported as failed.
@@ -116,6 +119,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
                                                              app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+        app.config["SECRET_KEY_FROM_INSTANCE"] = True  # one host's file: `flask check` asks for RUPA_SECRET_KEY
 
 
 def normalise_database_url(url: str) -> str:

@@ -4,8 +4,11 @@ Each setting can be changed through the environment: RUPA_BIND, RUPA_WEB_WORKERS
 RUPA_WEB_THREADS (threads apply to the gthread class only).
 """
 
-import multiprocessing
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the project's modules, whoever starts gunicorn
+from deployment import web_workers  # noqa: E402  (`flask check` counts the same processes)
 
 bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")
 # Sync workers, each taking the next connection from the kernel's queue only when it is free: requests
@@ -14,7 +17,7 @@ bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")
 # connections of the busiest process waited: p99 was 3-5x the median. Keep-alive to the browsers is the
 # reverse proxy's job (see README "Deploying"); a sync worker closes each connection after its response.
 worker_class = os.environ.get("RUPA_WEB_WORKER_CLASS", "sync")
-workers = int(os.environ.get("RUPA_WEB_WORKERS", multiprocessing.cpu_count() * 3))
+workers = web_workers()
 threads = int(os.environ.get("RUPA_WEB_THREADS", 1))
 # The app is built once in the master and forked: a worker that starts (or restarts, below) is ready at
 # once instead of spending seconds loading content, rules and WeasyPrint. No database or Redis
