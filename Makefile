@@ -54,7 +54,7 @@ test-sqlite: translations $(NODE_STAMP)
 	$(BIN)/pytest
 
 test-postgres: translations
-	RUPA_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest -m "not browser and not bench"
+	RUPA_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest -m "not browser and not bench and not deploy"
 
 ## make bench: the benchmark suite (a few minutes; needs wrk, and PostgreSQL for the second surge)
 bench: translations

@@ -33,3 +33,7 @@ max_requests_jitter = 1000
 accesslog = os.environ.get("RUPA_ACCESS_LOG") or None
 errorlog = "-"
 # Behind a reverse proxy the app itself reads X-Forwarded-* (RUPA_PROXIES, werkzeug's ProxyFix).
+# gunicorn may terminate HTTPS itself (one host without a proxy): RUPA_TLS_CERTFILE and RUPA_TLS_KEYFILE name
+# the certificate chain and its key. Behind nginx (deploy/nginx/) leave them unset.
+certfile = os.environ.get("RUPA_TLS_CERTFILE") or None
+keyfile = os.environ.get("RUPA_TLS_KEYFILE") or None

@@ -4,6 +4,7 @@ a redis-server, a TCP relay standing for the network between the app and its dat
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import socket
@@ -128,3 +129,50 @@ class TcpRelay:
                     connection.shutdown(socket.SHUT_RDWR)
                 connection.close()
             self.connections.clear()
+
+
+ROOT = Path(__file__).parents[2]
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for 127.0.0.1 made with openssl: (certificate, key)."""
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run([require_command("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
+    return certificate, key
+
+
+class Service:
+    """A command of the project (make serve, make worker, nginx) in a process group of its own, so that
+    kill() takes it with all its children at once, as a host that dies would."""
+
+    def __init__(self, name: str, command: list[str], environment: dict[str, str], log_folder: Path):
+        self.name, self.command, self.environment = name, command, environment
+        self.log_path = log_folder / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, port: int | None = None, timeout: float = 120.0) -> Service:
+        log = self.log_path.open("a")
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.environment, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        if port is not None:
+            try:
+                wait_for_port(port, timeout, self.process)
+            except (RuntimeError, TimeoutError) as error:
+                raise RuntimeError(f"{self.name} did not start: {error}\n{self.log()[-3000:]}") from None
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()

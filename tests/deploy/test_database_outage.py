@@ -4,10 +4,7 @@ again without a restart. Runs against PostgreSQL (the production database) throu
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import dispose, make_test_app
@@ -15,26 +12,13 @@ from tests.deploy.services import TcpRelay
 from tests.partnerships.test_api import bearer, create_token
 
 pytestmark = pytest.mark.deploy
-POSTGRES_ADMIN_URL = os.environ.get("RUPA_OUTAGE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture
-def relay():
-    admin_url = make_url(POSTGRES_ADMIN_URL)
-    try:
-        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = 'rupa_outage'")).first()
-            if not exists:
-                connection.execute(text("CREATE DATABASE rupa_outage"))
-        engine.dispose()
-    except Exception as error:  # no server: skipped here, a failure where PostgreSQL is required
-        if os.environ.get("RUPA_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required (RUPA_REQUIRE_POSTGRES) but {admin_url.host} refused: {error}")
-        pytest.skip(f"no PostgreSQL at {admin_url.render_as_string()}")
-    relay = TcpRelay(admin_url.port or 5432, admin_url.host or "127.0.0.1").start()
-    relay.url = admin_url.set(host="127.0.0.1", port=relay.port, database="rupa_outage").render_as_string(
-        hide_password=False)
+def relay(postgres_database):
+    url = make_url(postgres_database("rupa_outage"))
+    relay = TcpRelay(url.port or 5432, url.host or "127.0.0.1").start()
+    relay.url = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
     yield relay
     relay.stop()
 
