@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, Pool, event
 from sqlalchemy.orm import DeclarativeBase
@@ -144,7 +144,11 @@ def reads_first(view):
 
 
 def _reading_request() -> bool:
-    if not has_request_context() or g.get("writing"):
+    if not has_app_context() or g.get("writing"):
+        return False
+    if g.get("reading"):  # a body streamed after its request (read_only())
+        return True
+    if not has_request_context():
         return False
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return True
@@ -164,6 +168,17 @@ def _begin_immediate(conn):
             if isinstance(connection, QueuedWriterConnection):
                 connection.take_writers_lock()
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Run the block's database work in reading transactions (SQLite: deferred, never queueing for the
+    writers' lock), outside any request: a streamed export must not hold off writers while it is sent."""
+    g.reading = True
+    try:
+        yield
+    finally:
+        g.reading = False
 
 
 @contextmanager

@@ -7,6 +7,8 @@ its figures mean nothing, only that each benchmark runs and the surge stores wha
 3. aggregation  the group result of 100, 1,000 and 10,000 generated respondents
 4. reports      individual and 50-respondent group PDFs beside a reference document; cached repeat
 5. memory       a worker's resident memory after 500 and 1,000 mixed requests
+6. national     one PostgreSQL with 500 partnerships x 3 rounds x 30 respondents: facilitator pages and
+                exports beside the same pages on one partnership, a 1,000-respondent export streamed
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, memory_bench, pages_bench, report_bench, score_bench, surge_bench
+from bench import machine, memory_bench, national_bench, pages_bench, report_bench, score_bench, surge_bench
 from bench.server import fresh_database
 
 RESULTS = Path(__file__).parent / "results"
 POSTGRES_URL = os.environ.get("RUPA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/rupa_bench")
-NAMES = ("pages", "surge", "aggregation", "reports", "memory")
+NAMES = ("pages", "surge", "aggregation", "reports", "memory", "national")
 
 
 def postgres_answers(url: str) -> bool:
@@ -55,6 +57,8 @@ def run(names: tuple[str, ...], smoke: bool, workdir: Path, postgres_url: str | 
     if "memory" in names:
         results.append(memory_bench.run(workdir, sqlite("memory"), **(
             {"total": 40, "respondents": 2, "pdf_every": 20} if smoke else {})))
+    if "national" in names:
+        results.append(national_bench.run(workdir, postgres_url, smoke=smoke))
     return results
 
 
@@ -82,6 +86,16 @@ def table(results: list[dict]) -> str:
                        f"({row['pages_per_second']} p/s; reference {row['reference_pages']} pages at "
                        f"{row['reference_pages_per_second']} p/s, ratio {row['ratio_to_reference']})"
                        for row in result["rows"]]
+        elif name == "national":
+            generated, export = result["generated"], result["big_export"]
+            figures = [f"{generated['respondents']:,} respondents, {generated['answers']:,} answers generated in "
+                       f"{generated['seconds']} s; floor {result['national']['floor']['rps']:.0f} req/s"]
+            figures += [f"{kind}: p50 {row['p50_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, {row['rps']:.0f} req/s "
+                        f"({result['growth'][kind]}x the one-partnership p50), {row['errors']} errors"
+                        for kind, row in result["national"].items() if kind != "floor"]
+            figures.append(f"export of {result['scale']['big_round']:,}: {export['seconds']} s, "
+                           f"{export['bytes']:,} bytes, worker peak +{export['peak_rss_growth_mb']} MB "
+                           f"(held whole: {export['held_whole_mb']} MB)")
         else:
             rss = result["rss_mb"]
             figures = [f"RSS {rss['start']} MB at start, " + ", ".join(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -48,12 +49,22 @@ def rows(document: dict, questionnaire: Questionnaire,
 
 
 def to_csv(document: dict, questionnaire: Questionnaire, names: list[str] | None = None) -> str:
-    header, table = rows(document, questionnaire, names)
+    return "".join(csv_chunks([(document, names)], questionnaire))
+
+
+def csv_chunks(batches: Iterable[tuple[dict, list[str] | None]], questionnaire: Questionnaire) -> Iterator[str]:
+    """The CSV export, a piece per batch of respondents (each batch a document of some of them, with their
+    names): a round's export is streamed, never held whole in memory."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(table)
-    return out.getvalue()
+    writer.writerow([*LEAD_COLUMNS, *item_columns(questionnaire)])
+    for document, names in batches:
+        writer.writerows(rows(document, questionnaire, names)[1])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():  # no batch at all: the header alone
+        yield out.getvalue()
 
 
 def _parse(value: Any, item) -> Any:

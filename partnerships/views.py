@@ -7,23 +7,35 @@ owns nor co-facilitates it gets 404, as if it did not exist.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import segno
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from database import db
+from database import db, read_only
 from partnerships import exports, service, workshop
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
-from reports.service import report_context_for, score_document, submitted_document, submitted_labels
+from reports.service import report_context_for, score_document, submitted_batches, submitted_document, submitted_labels
 from reports.views import pdf_download, requested_paper
 from scoring.engine import WEIGHTINGS
 
@@ -253,16 +265,34 @@ EXPORT_MIMETYPES = {"json": "application/json", "csv": "text/csv",
                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def export_body(round_: Round, kind: str, lang: str) -> str | bytes | None:
-    """A round's submitted answers as an export file (the dashboard's and the API's); None for a workbook
-    of a round where nobody has submitted yet (it would have no scores to show)."""
+def streamed(chunks: Iterator[str]) -> Iterator[str]:
+    """A response body made as it is sent: each piece in an application context (and so a database session)
+    of its own that only reads, so a slow download never holds SQLite's writers' lock, and no context
+    stays pushed between pieces (a body nobody reads to its end leaves nothing behind)."""
+    app = current_app._get_current_object()
+
+    def generate() -> Iterator[str]:
+        while True:
+            with app.app_context(), read_only():
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+
+    return generate()
+
+
+def export_body(round_: Round, kind: str, lang: str) -> Iterator[str] | str | bytes | None:
+    """A round's submitted answers as an export file (the dashboard's and the API's): the CSV as a stream
+    of pieces read a batch of respondents at a time; None for a workbook of a round where nobody has
+    submitted yet (it would have no scores to show)."""
+    questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
+    if kind == "csv":
+        return streamed(exports.csv_chunks(submitted_batches(round_.assessment), questionnaire))
     document = submitted_document(round_.assessment)
     if kind == "json":
         return json.dumps(document, ensure_ascii=False, indent=1)
-    questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
     names = submitted_labels(round_.assessment)
-    if kind == "csv":
-        return exports.to_csv(document, questionnaire, names)
     if not document["respondents"]:
         return None
     return exports.to_xlsx(document, score_document(document), questionnaire, lang, names)

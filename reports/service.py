@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,38 @@ def submitted_document(assessment: Assessment, only: Respondent | None = None) -
         answers[respondent_id][item_id] = value
     profile = assessment.round.partnership.profile if assessment.round is not None else None
     return assessment_document(assessment, ((r, answers[r.id]) for r in respondents), profile)
+
+
+EXPORT_BATCH = 200  # respondents read at once by a streamed export
+
+
+def submitted_batches(assessment: Assessment, size: int | None = None) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """The submitted respondents of an assessment as documents of ``size`` respondents at most, oldest
+    first, each with the respondents' export names: what a streamed export reads, one batch at a time.
+
+    The ids and the profile are read now; the batches as the response is sent, in the session of the
+    streamed response (the view's objects are no longer attached then)."""
+    ids = db.session.execute(
+        select(Respondent.id)
+        .where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted").order_by(Respondent.id)
+    ).scalars().all()
+    profile = assessment.round.partnership.profile if assessment.round is not None else None
+    return _batches(assessment, ids, profile, size or EXPORT_BATCH)
+
+
+def _batches(assessment: Assessment, ids: list[int], profile: dict | None,
+             size: int) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    for start in range(0, len(ids), size):
+        respondents = db.session.execute(
+            select(Respondent).where(Respondent.id.in_(ids[start:start + size])).order_by(Respondent.id)
+        ).scalars().all()
+        answers: dict[int, dict[str, Any]] = {respondent.id: {} for respondent in respondents}
+        for respondent_id, item_id, value in db.session.execute(
+                select(Answer.respondent_id, Answer.item_id, Answer.value).where(Answer.respondent_id.in_(answers))):
+            answers[respondent_id][item_id] = value
+        document = assessment_document(assessment, ((r, answers[r.id]) for r in respondents), profile)
+        yield document, [respondent_label(r.id, r.reference) for r in respondents]
+        db.session.expunge_all()  # the session keeps no batch while the next one is read
 
 
 def submitted_labels(assessment: Assessment) -> list[str]:

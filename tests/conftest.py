@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,6 +17,27 @@ from database import db
 from extensions import limiter
 
 POSTGRES_URL = os.environ.get("RUPA_TEST_DATABASE_URL")
+CHROMIUM = os.environ.get("RUPA_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium tries to reach Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("RUPA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is required (RUPA_REQUIRE_BROWSER) but {CHROMIUM} is missing")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -14,28 +12,8 @@ from app import create_app
 from database import db
 from extensions import limiter
 
-CHROMIUM = os.environ.get("RUPA_CHROMIUM", "/usr/bin/chromium")
+# The session's one Chromium (the `browser` fixture) is in tests/conftest.py: tests/deploy/ drives it too.
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
-# Without the background-networking flags Chromium tries to reach Google's hosts at every start.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("RUPA_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium is required (RUPA_REQUIRE_BROWSER) but {CHROMIUM} is missing")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 class LiveServer(str):
     """The base URL of a served app, with the app itself at hand for setting up data."""

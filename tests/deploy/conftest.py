@@ -1,11 +1,10 @@
 """The deployment tests use the partnership factories (facilitators, rounds, respondents joining) and
-the browser tests' Chromium."""
+PostgreSQL databases of their own."""
 
 import os
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401
 from tests.partnerships.conftest import make_round, respondent_joins, signed_in  # noqa: F401
 
 POSTGRES_ADMIN_URL = os.environ.get("RUPA_DEPLOY_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,10 @@ def test_sign_in_limit_holds_exactly_across_three_workers(tmp_path):
     try:
         with served(f"sqlite:///{tmp_path / 'limits.sqlite'}", tmp_path, workers=3,
                     extra={"RUPA_REDIS_URL": redis.url}) as server:
-            assert len(server.worker_pids()) == 3
+            deadline = time.monotonic() + 30
+            while len(server.worker_pids()) < 3:  # /health answered as soon as the first worker was up
+                assert time.monotonic() < deadline, "gunicorn did not start its 3 workers"
+                time.sleep(0.1)
             statuses = []
             for _ in range(14):  # each attempt on new connections, so the kernel spreads them over the workers
                 with requests.Session() as browser:
