@@ -201,6 +201,7 @@ def run(workdir: Path, database_url: str | None, smoke: bool = False, seconds: f
     if not database_url:
         return {"benchmark": "national", "database": "postgresql", "skipped": "no PostgreSQL server", "meets": None}
     scale = SMOKE_SCALE if smoke else SCALE
+    connections = 4 if smoke else connections
     rng = random.Random(7)
     result: dict = {"benchmark": "national", "database": "postgresql", "scale": scale, "connections": connections}
     # The same pages on a database of one partnership first: the baseline the national figures are read beside.

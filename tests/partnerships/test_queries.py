@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from database import db
+from questionnaire.models import Answer
 from tests.questionnaire.test_queries import counted
 
 
@@ -18,3 +26,129 @@ def test_dashboard_and_results_do_not_grow_with_respondents(app, make_round, res
             assert client.get(f"{base}/results").status_code == 200
         counts.append((len(dashboard), len(results)))
     assert counts[0] == counts[1], counts  # 3 and then 6 respondents
+
+
+def grow_database(app, owner_email: str, partnerships: int = 3, rounds: int = 2, respondents: int = 4) -> None:
+    """Other partnerships of the same facilitator, each with rounds of submitted respondents, actions and
+    consensus, and co-facilitators: a database larger everywhere but in the round being measured."""
+    from sqlalchemy import select
+
+    from accounts.models import Facilitator
+    from database import utcnow
+    from partnerships import service
+    from partnerships.models import Action, Consensus
+
+    with app.app_context():
+        owner = db.session.execute(select(Facilitator).where(Facilitator.email == owner_email)).scalar_one()
+        questionnaire = app.extensions["rupa.questionnaires"][app.config["QUESTIONNAIRE_VERSION"]]
+        for number in range(partnerships):
+            partnership = service.create_partnership(owner, f"Elsewhere {number}", "Elsewhere",
+                                                     "network_small_medium_cities")
+            for _round in range(rounds):
+                round_ = service.open_round(partnership, app.config["QUESTIONNAIRE_VERSION"])
+                for person in range(respondents):
+                    respondent, _token = service.join_round(round_, "rural_public", f"Org {person}", "en")
+                    respondent.status, respondent.submitted_at = "submitted", utcnow()
+                    for item in questionnaire.items.values():
+                        if item.scale == "agree5":
+                            respondent.answers.append(Answer(item_id=item.id, value=3))
+                round_.actions.append(Action(text="Meet again", owner="Chair"))
+                round_.consensus.append(Consensus(dimension="enabler.trust", agreed_band="developing"))
+        db.session.commit()
+
+
+PAGES = ("", "/results", "/export.csv", "/export.xlsx", "/export.json", "/progress.json")
+
+
+def page_statements(app, client, base: str) -> dict[str, list[tuple[str, object]]]:
+    """The statements (with their parameters) of the partnership list and of each page of one round."""
+    pages = {}
+    for path in ("/facilitator/", *(base + page for page in PAGES)):
+        with counted_with_parameters(app) as statements:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            response.get_data()  # a streamed export runs its queries as it is read
+        pages[path] = statements
+    return pages
+
+
+@contextmanager
+def counted_with_parameters(app) -> Iterator[list[tuple[str, object]]]:
+    statements: list[tuple[str, object]] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, parameters, *_args) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_facilitator_pages_do_not_grow_with_the_rest_of_the_database(app, full_round, signed_in):
+    """Statements per page stay the same when the database holds more partnerships, rounds, respondents,
+    actions, consensus and co-facilitators elsewhere; on PostgreSQL every one of them can use an index."""
+    client, base = full_round["client"], full_round["base"]
+    before = {path: len(statements) for path, statements in page_statements(app, client, base).items()}
+    grow_database(app, "facilitator@example.org")
+    for email in ("co1@example.org", "co2@example.org"):
+        signed_in(email)
+        assert client.post(f"/facilitator/p/{full_round['partnership_id']}/facilitators",
+                           data={"email": email}).status_code == 303
+    grown = page_statements(app, client, base)
+    assert {path: len(statements) for path, statements in grown.items()} == before
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        assert unindexed_reads(app, grown) == []
+
+
+def unindexed_reads(app, pages: dict[str, list[tuple[str, object]]]) -> list[str]:
+    """Every read of a table that no index narrows: a sequential scan that remains with sequential scans
+    disabled, or an index searched without its leading column (PostgreSQL then walks it whole). Its cost
+    grows with the table (the whole database), not with the round."""
+    found = []
+    with app.app_context():
+        connection = db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                           "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]")
+            leading = dict(cursor.fetchall())
+            cursor.execute("SET enable_seqscan = off")
+            for path, statements in pages.items():
+                for statement, parameters in statements:
+                    if not statement.lstrip().upper().startswith("SELECT"):
+                        continue
+                    cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+                    for node in plan_nodes(cursor.fetchone()[0][0]["Plan"]):
+                        index = node.get("Index Name")
+                        whole = node["Node Type"] == "Seq Scan" or (index is not None and not re.search(
+                            rf"\b{leading.get(index, '?')}\b", node.get("Index Cond", "")))
+                        if whole and node.get("Relation Name") not in SMALL_TABLES:
+                            found.append(f"{path}: {node['Node Type']} on {node.get('Relation Name')} "
+                                         f"({node.get('Index Name', '')}) for {statement[:200]}")
+            connection.rollback()
+        finally:
+            connection.close()
+    return found
+
+
+SMALL_TABLES = {"alembic_version"}
+
+
+def plan_nodes(node: dict) -> Iterator[dict]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def test_the_unindexed_read_check_finds_one(app):
+    """The check above can fail: a read of answers by item alone has no index to use."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    statement = "SELECT * FROM answer WHERE item_id = %(item)s"
+    found = unindexed_reads(app, {"probe": [(statement, {"item": "enabler.trust.1"})]})
+    assert len(found) == 1 and "on answer" in found[0]
