@@ -75,5 +75,5 @@ lint: install
 
 # Refresh translations/messages.pot and the .po files after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs='.* tests' .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs='.* tests' -w 100 .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching -w 100

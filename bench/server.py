@@ -71,9 +71,11 @@ class Server:
 
 @contextmanager
 def served(database_url: str, workdir: Path, workers: int | None = None, threads: int | None = None,
-           extra: dict[str, str] | None = None) -> Iterator[Server]:
-    """gunicorn serving the app on a fresh database; stopped (and its workers with it) afterwards."""
-    fresh_database(database_url)
+           extra: dict[str, str] | None = None, fresh: bool = True) -> Iterator[Server]:
+    """gunicorn serving the app on a fresh database (or, with ``fresh=False``, on the database as it is);
+    stopped (and its workers with it) afterwards."""
+    if fresh:
+        fresh_database(database_url)
     port = free_port()
     environment = {
         **os.environ, "FLASK_APP": "app", "RUPA_SECRET_KEY": "benchmark-secret-key",

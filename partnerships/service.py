@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import segno
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from accounts.models import Facilitator, normalise_email
@@ -36,6 +40,39 @@ def partnerships_of(facilitator: Facilitator) -> list[tuple[Partnership, str]]:
     return [(partnership, role) for partnership, role in rows]
 
 
+LIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ListedPartnership:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PartnershipPage:
+    """One page of a facilitator's partnerships, by name: a ministry may have hundreds."""
+
+    partnerships: list[ListedPartnership]
+    number: int
+    pages: int
+    total: int
+
+
+def partnership_page(facilitator: Facilitator, number: int, size: int = LIST_PAGE_SIZE) -> PartnershipPage:
+    """Page ``number`` (from 1; a number past the end gives the last page) of the facilitator's partnerships."""
+    total = db.session.execute(
+        select(func.count()).select_from(Membership).where(Membership.facilitator_id == facilitator.id)).scalar_one()
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    rows = db.session.execute(
+        select(Partnership.id, Partnership.name, Membership.role).join(Membership)
+        .where(Membership.facilitator_id == facilitator.id).order_by(Partnership.name, Partnership.id)
+        .limit(size).offset((number - 1) * size))
+    return PartnershipPage([ListedPartnership(*row) for row in rows], number, pages, total)
+
+
 def role_of(partnership_id: int, facilitator: Facilitator) -> str | None:
     return db.session.execute(
         select(Membership.role).where(Membership.partnership_id == partnership_id,
@@ -53,6 +90,14 @@ def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | No
         db.session.add(Membership(partnership=partnership, facilitator=facilitator, role="co_facilitator"))
         db.session.flush()
     return facilitator
+
+
+@lru_cache(maxsize=512)
+def invitation_qr_svg(invite_url: str, scale: int, title: str) -> Markup:
+    """The QR code of an invitation link as inline SVG (segno's own XML writer escapes the title). Kept per
+    link and size: drawing it was half of a round dashboard's cost."""
+    return Markup(segno.make(invite_url, error="m").svg_inline(  # noqa: S704 - segno's SVG, title escaped
+        scale=scale, dark="#000000", light="#ffffff", title=title))
 
 
 def new_join_code() -> str:

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import segno
 from flask import (
     Blueprint,
     Response,
@@ -26,7 +25,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from database import db, read_only
@@ -73,15 +71,20 @@ def questionnaire_for(version: str | None = None):
 
 @bp.get("/")
 def index():
-    return render_template("partnerships/index.html", partnerships=service.partnerships_of(current_user),
+    return render_template("partnerships/index.html", page=service.partnership_page(current_user, _page_number()),
                            form=PartnershipForm(formdata=None))
+
+
+def _page_number() -> int:
+    number = request.args.get("page", "1")
+    return int(number) if number.isdigit() and len(number) < 7 else 1
 
 
 @bp.post("/partnerships")
 def create():
     form = PartnershipForm()
     if not form.validate():
-        return render_template("partnerships/index.html", partnerships=service.partnerships_of(current_user),
+        return render_template("partnerships/index.html", page=service.partnership_page(current_user, 1),
                                form=form), 400
     partnership = service.create_partnership(current_user, form.name.data, form.region.data, form.region_type.data)
     db.session.commit()
@@ -154,11 +157,9 @@ def _invite_url(round_: Round) -> str:
 def dashboard(partnership_id: int, number: int):
     partnership, round_ = load_round(partnership_id, number)
     invite_url = _invite_url(round_)
-    qr = segno.make(invite_url, error="m")
     return render_template(
         "partnerships/dashboard.html", partnership=partnership, round=round_, invite_url=invite_url,
-        qr_svg=Markup(qr.svg_inline(  # noqa: S704 - segno's SVG, built by its XML writerscale=6, dark="#1b1f24", light="#ffffff",
-                                    title=_("QR code of the invitation link"))),
+        qr_svg=service.invitation_qr_svg(invite_url, 6, _("QR code of the invitation link")),
         progress=service.progress(round_), group_names=labels.GROUPS,
         join_url=url_for("join.enter_code", _external=True),
     )

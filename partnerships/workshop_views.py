@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from database import db
@@ -49,8 +47,7 @@ def projector(partnership_id: int, number: int):
     if step == "join":
         invite_url = _invite_url(round_)
         context.update(invite_url=invite_url, join_url=url_for("join.enter_code", _external=True),
-                       qr_svg=Markup(segno.make(invite_url, error="m").svg_inline(  # noqa: S704 - segno's SVG
-                           scale=8, dark="#000000", light="#ffffff", title=_("QR code of the invitation link"))))
+                       qr_svg=service.invitation_qr_svg(invite_url, 8, _("QR code of the invitation link")))
     elif step in DIMENSION_IDS and result is not None:
         questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
         consensus = next((c for c in workshop.consensus_rows(round_, result) if c["id"] == step), None)

@@ -152,3 +152,31 @@ def test_the_unindexed_read_check_finds_one(app):
     statement = "SELECT * FROM answer WHERE item_id = %(item)s"
     found = unindexed_reads(app, {"probe": [(statement, {"item": "enabler.trust.1"})]})
     assert len(found) == 1 and "on answer" in found[0]
+
+
+def test_a_ministry_sees_its_partnerships_fifty_at_a_time(app, signed_in):
+    from sqlalchemy import select
+
+    from accounts.models import Facilitator
+    from partnerships import service
+
+    client = signed_in("ministry@example.gov")
+    with app.app_context():
+        ministry = db.session.execute(select(Facilitator)).scalar_one()
+        for number in range(55):
+            service.create_partnership(ministry, f"Partnership {number:02d}", None, None)
+        db.session.commit()
+    with counted(app) as first_page:
+        first = client.get("/facilitator/").text
+    assert first.count('href="/facilitator/p/') == 50 and "Partnership 49" in first and "Partnership 50" not in first
+    assert "Page 1 of 2 (55 partnerships)" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get("/facilitator/?page=2").text
+    assert last.count('href="/facilitator/p/') == 5 and "Partnership 54" in last and 'rel="prev"' in last
+    past_the_end = client.get("/facilitator/?page=999").text  # the last page
+    assert past_the_end.count('href="/facilitator/p/') == 5 and "Page 2 of 2" in past_the_end
+    assert "Page 1 of 2" in client.get("/facilitator/?page=abc").text
+    french = client.get("/facilitator/?lang=fr").text
+    assert "Page 1 sur 2 (55 partenariats)" in french and "Page suivante" in french
+    with counted(app) as again:
+        client.get("/facilitator/")
+    assert len(again) == len(first_page) <= 4  # the account, the count, one page of rows
