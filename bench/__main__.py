@@ -94,7 +94,7 @@ def table(results: list[dict]) -> str:
                         f"({result['growth'][kind]}x the one-partnership p50), {row['errors']} errors"
                         for kind, row in result["national"].items() if kind != "floor"]
             figures.append(f"export of {result['scale']['big_round']:,}: {export['seconds']} s, "
-                           f"{export['bytes']:,} bytes, worker peak +{export['peak_rss_growth_mb']} MB "
+                           f"{export['bytes']:,} bytes, worker memory +{export['rss_growth_mb']} MB "
                            f"(held whole: {export['held_whole_mb']} MB)")
         else:
             rss = result["rss_mb"]
