@@ -6,6 +6,7 @@ They only flush; the view that calls them commits once.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -148,6 +149,58 @@ def save_page(respondent_id: int, answers: Mapping[str, Value | None], lang: str
     if kept:
         connection.execute(_upsert(connection.dialect.name), kept)
     return True
+
+
+BASE_FIELD = "_base"  # the answers a page showed when it was drawn (JSON), sent back with the page
+
+
+def page_base(items: tuple[Item, ...], answers: Mapping[str, Value]) -> str:
+    """What a page shows of the stored answers, as the hidden field its form sends back."""
+    return json.dumps({item.id: answers[item.id] for item in items if answers.get(item.id) not in (None, "", [])},
+                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def read_base(text: str | None) -> dict[str, Value] | None:
+    """A page's base field as sent; None when it is missing or not what a page writes (a hand-made POST,
+    a tampered field)."""
+    try:
+        base = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return base if isinstance(base, dict) else None
+
+
+def changed_answers(items: tuple[Item, ...], posted: Mapping[str, Value | None],
+                    base: Mapping[str, Value] | None) -> dict[str, Value | None]:
+    """Of a posted page, what this page changed: a page drawn before the respondent's last save (another
+    tab, another device) must not undo that save with the answers it showed.
+
+    An item is written when its posted answer differs from what the page showed; an item the page showed
+    unanswered and that comes back unanswered is left as stored. Removing an answer needs the person to
+    have removed it: a text emptied or every box of a multiple choice unticked (a radio button cannot be
+    unticked, so an absent one never removes anything). Without a base (a hand-made POST), nothing absent
+    is removed."""
+    changes: dict[str, Value | None] = {}
+    for item in items:
+        mine = posted.get(item.id)
+        empty = mine in (None, "", [])
+        if base is None:
+            if not empty:
+                changes[item.id] = mine
+            continue
+        shown = base.get(item.id)
+        if empty:
+            if shown not in (None, "", []) and item.type in ("text", "multi"):
+                changes[item.id] = None
+        elif not _same(mine, shown):
+            changes[item.id] = mine
+    return changes
+
+
+def _same(answer: Value, shown: Value | None) -> bool:
+    if isinstance(answer, list) and isinstance(shown, list):  # the boxes ticked, in whatever order
+        return sorted(map(str, answer)) == sorted(map(str, shown))
+    return answer == shown
 
 
 def asked_items(section: Section, assessment: Assessment | AssessmentView) -> tuple[Item, ...]:

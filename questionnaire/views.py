@@ -125,15 +125,19 @@ def section(token: str, section_id: str):
         if request.args.get("check"):
             missing = [item for item in journey.missing_required(questionnaire, answers, respondent.assessment)
                        if item in items]
-        return render_section(token, questionnaire, section, items, data, {}, missing, respondent)
+        return render_section(token, questionnaire, section, items, data, {}, missing, respondent,
+                              journey.page_base(items, answers))
 
     if respondent.is_submitted:
         locked()
     refuse_if_closed(respondent)
     form = section_form_class(questionnaire, section_id, items)()
+    base = journey.read_base(request.form.get(journey.BASE_FIELD))
     if not form.validate():
+        shown = request.form[journey.BASE_FIELD] if base is not None else journey.page_base(
+            items, journey.answers_of(respondent))  # what this page showed, carried to its next send
         return render_section(token, questionnaire, section, items, {item.id: form[item.id].data for item in items},
-                              form.errors, [], respondent), 400
+                              form.errors, [], respondent, shown), 400
     action = request.form.get("action", "next")
     if action == "back" and index > 0:
         target = questionnaire.sections[index - 1].id
@@ -145,7 +149,9 @@ def section(token: str, section_id: str):
         target = REVIEW
     respondent_id = respondent.id
     with write_transaction():  # a submit or a close that came in between wins
-        if not journey.save_page(respondent_id, form.answers(), str(get_locale()), target):
+        # Only what this page changed: a page drawn before a save made elsewhere does not undo it.
+        changes = journey.changed_answers(items, form.answers(), base)
+        if not journey.save_page(respondent_id, changes, str(get_locale()), target):
             status = db.session.scalar(select(Respondent.status).where(Respondent.id == respondent_id))
             if status is None:
                 abort(404)  # deleted by its facilitator meanwhile
@@ -159,9 +165,10 @@ def section(token: str, section_id: str):
     return redirect(url_for(".section", token=token, section_id=target), 303)
 
 
-def render_section(token, questionnaire, section, items, data, form_errors, missing, respondent):
+def render_section(token, questionnaire, section, items, data, form_errors, missing, respondent, base: str):
     """The page of a section: ``data`` holds each item's value as the form shows it (the stored answer on
-    a GET, what was posted after a fault), ``form_errors`` the form's faults."""
+    a GET, what was posted after a fault), ``form_errors`` the form's faults, ``base`` the stored answers
+    the page stands for (journey.changed_answers)."""
     errors = {item_id: messages[0] for item_id, messages in form_errors.items() if item_id != "csrf_token"}
     for item in missing:
         errors.setdefault(item.id, _("Please answer this question, or choose “Don't know”.")
@@ -182,6 +189,8 @@ def render_section(token, questionnaire, section, items, data, form_errors, miss
         section=section,
         data=data,
         errors=errors,
+        base=base,
+        base_field=journey.BASE_FIELD,
         number=index + 1,
         total=len(questionnaire.sections),
         is_first=index == 0,

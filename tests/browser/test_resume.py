@@ -56,3 +56,33 @@ def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
     assert page.get_by_label("Informal network").is_checked()
     screenshot(page, "journey-resumed")
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_stale_tab_on_another_device_loses_nothing(browser, live_server, javascript):
+    """A laptop shows the linkages page empty; a phone answers all ten linkage questions and saves; then
+    the laptop presses "Save and finish later": the phone's answers stay, and the laptop shows them."""
+    laptop_context = browser.new_context(java_script_enabled=javascript)
+    laptop = laptop_context.new_page()
+    laptop.goto(live_server + "/")
+    laptop.get_by_role("button", name="Start a self-assessment").click()
+    resume_link = laptop.get_by_label("Your private link").input_value()
+    laptop.goto(resume_link.rstrip("/") + "/s/linkages")
+    expect(laptop.get_by_text("Section 2 of 6")).to_be_visible()
+    assert laptop.locator("input:checked").count() == 0
+
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
+    phone = phone_context.new_page()
+    phone.goto(resume_link.rstrip("/") + "/s/linkages")
+    for fieldset in phone.locator("fieldset.item").all():
+        fieldset.locator("input").nth(1).check()
+    answered = phone.locator("input:checked").count()
+    assert answered == 10
+    phone.get_by_role("button", name="Save and continue").click()
+    expect(phone.get_by_text("Section 3 of 6")).to_be_visible()
+
+    laptop.get_by_role("button", name="Save and finish later").click()
+    laptop.goto(resume_link.rstrip("/") + "/s/linkages")
+    assert laptop.locator("input:checked").count() == answered
+    phone_context.close()
+    laptop_context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -76,11 +77,55 @@ def test_progress_indicator_and_back(client, start_respondent):
     assert back.location.endswith("/s/linkages")
 
 
-def test_changing_and_clearing_an_answer(app, client, start_respondent):
+def page_base(client, path: str) -> str:
+    """The hidden field of what a page showed, as the browser sends it back."""
+    return html.unescape(re.search(r'name="_base" value="([^"]*)"', client.get(path).text).group(1))
+
+
+def test_changing_an_answer_and_one_left_out(app, client, start_respondent):
+    """An item absent from a POST is not a deletion: a radio button cannot be unticked."""
     token = start_respondent()
     client.post(f"/r/{token}/s/barriers", data={"barrier.funding": "4", "barrier.policy": "1"})
-    client.post(f"/r/{token}/s/barriers", data={"barrier.funding": "dont_know"})
-    assert stored(app) == {"barrier.funding": "dont_know"}
+    path = f"/r/{token}/s/barriers"
+    client.post(path, data={"_base": page_base(client, path), "barrier.funding": "dont_know"})
+    assert stored(app) == {"barrier.funding": "dont_know", "barrier.policy": 1}
+
+
+def test_clearing_a_text_and_unticking_every_box(app, client, start_respondent):
+    token = start_respondent()
+    client.post(f"/r/{token}/s/profile", data=MultiDict([
+        ("respondent.group", "rural_public"), ("profile.purposes", "transport"), ("respondent.organisation", "Vale")]))
+    path = f"/r/{token}/s/profile"
+    client.post(path, data={"_base": page_base(client, path), "respondent.group": "rural_public"})
+    assert stored(app) == {"respondent.group": "rural_public"}
+
+
+def test_a_stale_tab_never_undoes_a_later_save(app, start_respondent, questionnaire):
+    """Tab B shows the linkages page empty; tab A answers all ten questions; B's "Save and finish later"
+    (and then a change of one answer in B) keeps A's answers."""
+    token = start_respondent()
+    path = f"/r/{token}/s/linkages"
+    tab_b, tab_a = app.test_client(), app.test_client()
+    stale = page_base(tab_b, path)
+    items = [item for item in questionnaire.section("linkages").items if item.type != "text"]
+    answers = {item.id: str(item.option_values[1]) for item in items}
+    assert tab_a.post(path, data={"_base": page_base(tab_a, path), **answers}).status_code == 303
+    assert tab_b.post(path, data={"_base": stale, "action": "later"}).status_code == 303
+    expected = {item.id: item.option_values[1] for item in items}
+    assert stored(app) == expected
+    changed = items[0]
+    assert tab_b.post(path, data={"_base": stale, changed.id: str(changed.option_values[0])}).status_code == 303
+    assert stored(app) == {**expected, changed.id: changed.option_values[0]}
+
+
+@pytest.mark.parametrize("base", ["not json", "[1, 2]", "", '{"linkage.demography_labour.strength": "x"'])
+def test_a_missing_or_tampered_base_removes_nothing(app, client, start_respondent, base):
+    token = start_respondent()
+    path = f"/r/{token}/s/linkages"
+    client.post(path, data={"linkage.demography_labour.strength": "3", "linkage.governance.strength": "2"})
+    response = client.post(path, data={"_base": base, "linkage.governance.strength": "4"})
+    assert response.status_code == 303
+    assert stored(app) == {"linkage.demography_labour.strength": 3, "linkage.governance.strength": 4}
 
 
 def test_required_items_only_at_submission_with_error_summary(client, start_respondent):
@@ -264,3 +309,30 @@ def test_a_page_saved_after_a_submit_or_a_close_that_came_in_between_stores_noth
         stored = db.session.execute(select(Answer.value).where(Answer.item_id == "enabler.awareness.1")).scalars()
         assert list(stored) == [4]
         assert db.session.scalar(select(Respondent.current_section)) == "barriers"
+
+
+def test_two_stale_tabs_saving_at_once_keep_both_changes(app, start_respondent, questionnaire):
+    """Two devices drawn from the same (empty) page save different answers at the same moment: each
+    writes only what it changed, so both answers are kept (on PostgreSQL, two connections at once)."""
+    import threading
+
+    token = start_respondent()
+    path = f"/r/{token}/s/linkages"
+    first, second = questionnaire.section("linkages").items[:2]
+    clients = [app.test_client(), app.test_client()]
+    bases = [page_base(client, path) for client in clients]
+    start, statuses = threading.Barrier(2), []
+
+    def save(client, base, item) -> None:
+        start.wait()
+        statuses.append(client.post(path, data={"_base": base, item.id: str(item.option_values[1]),
+                                                "action": "later"}).status_code)
+
+    threads = [threading.Thread(target=save, args=(client, base, item))
+               for client, base, item in zip(clients, bases, (first, second), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [303, 303]
+    assert stored(app) == {first.id: first.option_values[1], second.id: second.option_values[1]}
