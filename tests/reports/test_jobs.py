@@ -117,3 +117,44 @@ def test_flask_worker_command_renders_queued_reports(queued_app, client, start_r
 def test_worker_command_needs_redis(app):
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "RUPA_REDIS_URL" in result.output
+
+
+def test_without_a_listening_worker_the_pdf_is_rendered_in_the_request(queued_app, client, start_respondent,
+                                                                      complete_answers):
+    from rq import Worker
+
+    token = submitted(client, start_respondent, complete_answers)
+    with queued_app.app_context():
+        for worker in Worker.all(queue=Queue(queued_app.config["REPORT_QUEUE"], connection=redis_client())):
+            worker.register_death()  # nobody runs `flask worker`
+    response = client.get(f"/r/{token}/report.pdf")
+    assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+    assert queued_jobs(queued_app) == 0
+
+
+def test_a_job_no_worker_starts_in_time_is_rendered_in_the_request(queued_app, client, start_respondent,
+                                                                   complete_answers):
+    token = submitted(client, start_respondent, complete_answers)
+    assert client.get(f"/r/{token}/report.pdf").status_code == 202  # queued; every worker is busy elsewhere
+    queued_app.config["REPORT_QUEUE_PATIENCE"] = 0
+    response = client.get(f"/r/{token}/report.pdf")  # the waiting page's next check
+    assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+    assert queued_jobs(queued_app) == 0  # withdrawn: no worker renders it a second time
+
+
+def test_a_job_whose_worker_died_is_rendered_in_the_request(queued_app, client, start_respondent, complete_answers):
+    from datetime import UTC, datetime, timedelta
+
+    from rq.job import Job, JobStatus
+
+    token = submitted(client, start_respondent, complete_answers)
+    assert client.get(f"/r/{token}/report.pdf").status_code == 202
+    with queued_app.app_context():
+        connection = redis_client()
+        (job_id,) = Queue(queued_app.config["REPORT_QUEUE"], connection=connection).job_ids
+        job = Job.fetch(job_id, connection=connection)
+        job.set_status(JobStatus.STARTED)
+        job.started_at = datetime.now(UTC) - timedelta(seconds=queued_app.config["REPORT_JOB_TIMEOUT"] + 60)
+        job.save()
+    response = client.get(f"/r/{token}/report.pdf")
+    assert response.status_code == 200 and response.data[:5] == b"%PDF-"
