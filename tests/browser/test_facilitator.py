@@ -17,6 +17,22 @@ def sign_up(page, base: str, email: str) -> None:
     page.get_by_role("button", name="Create account").click()
 
 
+def open_first_round(page, base: str, email: str, name: str, region_label: str | None = None) -> str:
+    """Sign up, create a partnership, answer its profile and open its first round: the round's join code."""
+    sign_up(page, base, email)
+    page.get_by_label("Name of the partnership").fill(name)
+    if region_label:
+        page.get_by_label(region_label).check()
+    page.get_by_role("button", name="Create partnership").click()
+    # The profile, once for every round.
+    page.get_by_role("group", name="Is there a named partnership").get_by_label("Yes", exact=True).check()
+    page.get_by_label("None", exact=True).first.check()
+    page.get_by_role("button", name="Save the profile").click()
+    expect(page.get_by_text("The partnership's profile is saved.")).to_be_visible()
+    page.get_by_role("button", name="Open a new round").click()
+    return page.locator(".join-code [aria-hidden=true]").inner_text().strip()
+
+
 def fill_unanswered(page) -> None:
     for fieldset in page.locator("fieldset.item").all():
         if fieldset.locator("input:checked").count() == 0:
@@ -45,17 +61,8 @@ def respondent_submits(browser, base: str, code: str, group_label: str) -> None:
 def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    sign_up(page, live_server, "facilitator@example.org")
-    page.get_by_label("Name of the partnership").fill("Browser Valley")
-    page.get_by_label("A network of small and medium-sized towns").check()
-    page.get_by_role("button", name="Create partnership").click()
-    # The profile, once for every round.
-    page.get_by_role("group", name="Is there a named partnership").get_by_label("Yes", exact=True).check()
-    page.get_by_label("None", exact=True).first.check()
-    page.get_by_role("button", name="Save the profile").click()
-    expect(page.get_by_text("The partnership's profile is saved.")).to_be_visible()
-    page.get_by_role("button", name="Open a new round").click()
-    code = page.locator(".join-code [aria-hidden=true]").inner_text().strip()
+    code = open_first_round(page, live_server, "facilitator@example.org", "Browser Valley",
+                            "A network of small and medium-sized towns")
     assert len(code) == 6
     assert page.locator(".qr svg").count() == 1
     screenshot(page, "dashboard-empty")

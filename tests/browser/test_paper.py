@@ -7,19 +7,13 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.test_facilitator import sign_up
+from tests.browser.test_facilitator import open_first_round
 
 pytestmark = pytest.mark.browser
 
 
 def open_round(page, base: str) -> None:
-    sign_up(page, base, "paper@example.org")
-    page.get_by_label("Name of the partnership").fill("Paper Valley")
-    page.get_by_role("button", name="Create partnership").click()
-    page.get_by_role("group", name="Is there a named partnership").get_by_label("Yes", exact=True).check()
-    page.get_by_label("None", exact=True).first.check()
-    page.get_by_role("button", name="Save the profile").click()
-    page.get_by_role("button", name="Open a new round").click()
+    open_first_round(page, base, "paper@example.org", "Paper Valley")
 
 
 @pytest.mark.parametrize("javascript", [True, False])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.test_facilitator import PASSWORD, fill_unanswered
+from tests.browser.test_facilitator import PASSWORD, fill_unanswered, open_first_round
 
 EXPIRED = "This form has expired"
 
@@ -59,19 +59,7 @@ def facilitator_runs_a_round(browser, base: str, email: str, pdf: bool = False) 
     """Sign up, create a partnership, answer its profile, open a round, sign out and in again; three
     respondents join by code; record a consensus; upload paper answers."""
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
-    page.goto(base + "/account/signup")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.get_by_label("Name of the partnership").fill("Secure Valley")
-    page.get_by_role("button", name="Create partnership").click()
-    page.get_by_role("group", name="Is there a named partnership").get_by_label("Yes", exact=True).check()
-    page.get_by_label("None", exact=True).first.check()
-    page.get_by_role("button", name="Save the profile").click()
-    expect(page.get_by_text("The partnership's profile is saved.")).to_be_visible()
-    page.get_by_role("button", name="Open a new round").click()
-    code = page.locator(".join-code [aria-hidden=true]").inner_text().strip()
+    code = open_first_round(page, base, email, "Secure Valley")
     dashboard = page.url
 
     page.get_by_role("button", name="Sign out").click()
