@@ -52,6 +52,23 @@ def to_csv(document: dict, questionnaire: Questionnaire, names: list[str] | None
     return "".join(csv_chunks([(document, names)], questionnaire))
 
 
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection): the export
+# writes such a cell with a leading apostrophe, which spreadsheets show as text, and the paper upload
+# removes it again. A cell that starts with an apostrophe gets one more, so that every text comes back
+# exactly as it was.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """A CSV cell as spreadsheet programs show it as text, never as a formula."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
+def from_spreadsheet_safe(cell: Any) -> Any:
+    """A CSV cell as it was before :func:`spreadsheet_safe`."""
+    return cell[1:] if isinstance(cell, str) and cell.startswith("'") else cell
+
+
 def csv_chunks(batches: Iterable[tuple[dict, list[str] | None]], questionnaire: Questionnaire) -> Iterator[str]:
     """The CSV export, a piece per batch of respondents (each batch a document of some of them, with their
     names): a round's export is streamed, never held whole in memory."""
@@ -59,7 +76,7 @@ def csv_chunks(batches: Iterable[tuple[dict, list[str] | None]], questionnaire: 
     writer = csv.writer(out)
     writer.writerow([*LEAD_COLUMNS, *item_columns(questionnaire)])
     for document, names in batches:
-        writer.writerows(rows(document, questionnaire, names)[1])
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows(document, questionnaire, names)[1])
         yield out.getvalue()
         out.seek(0)
         out.truncate()
@@ -111,7 +128,7 @@ def document_from_rows(header: list[str], table: list[list[Any]], questionnaire:
 def csv_to_document(text: str, questionnaire: Questionnaire) -> dict:
     reader = csv.reader(io.StringIO(text))
     header = next(reader)
-    return document_from_rows(header, list(reader), questionnaire)
+    return document_from_rows(header, [[from_spreadsheet_safe(cell) for cell in row] for row in reader], questionnaire)
 
 
 def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: str,

@@ -22,7 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from database import db, utcnow
-from partnerships.exports import LEAD_COLUMNS, MULTI_SEPARATOR, item_columns
+from partnerships.exports import LEAD_COLUMNS, MULTI_SEPARATOR, from_spreadsheet_safe, item_columns
 from questionnaire import item_bank, journey
 from questionnaire.content import Item, Questionnaire, Value
 from questionnaire.models import Answer, Assessment, Respondent, respondent_label
@@ -81,7 +81,8 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     sample = text[:4096]
     # Spreadsheet programs set to French or German write ";" between columns.
     delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+    return [[from_spreadsheet_safe(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:

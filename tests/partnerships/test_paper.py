@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from database import db
 from partnerships.exports import csv_to_document
@@ -309,3 +309,45 @@ def test_free_text_that_looks_like_a_formula_stays_text_in_the_workbook(two_roun
     sheet = load_workbook(io.BytesIO(data))["answers"]
     cell = sheet.cell(row=2, column=column + 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org","click")', "s")
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A9)", "'quoted already",
+           "''two quotes", "- a list", "plain text", "=1+1"]
+
+
+def test_hostile_text_is_text_in_spreadsheets_and_exact_on_reimport(app, two_rounds, questionnaire):
+    """Cells that spreadsheet programs would run as formulas are exported with a leading apostrophe; the
+    upload removes it, so export → upload gives back exactly the same answers."""
+    text_items = [item.id for item in questionnaire.items.values()
+                  if item.type == "text" and not item.id.startswith("respondent.")]
+    with app.app_context():
+        respondents = db.session.execute(select(Respondent).order_by(Respondent.id)).scalars().all()
+        for respondent, text in zip(respondents, HOSTILE, strict=True):
+            db.session.add(Answer(respondent_id=respondent.id, item_id=text_items[0], value=text))
+        db.session.execute(update(Answer).where(Answer.item_id == "respondent.organisation")
+                           .values(value="=cmd|' /C calc'!A0"))
+        db.session.commit()
+    text = two_rounds["client"].get(f"/facilitator/p/{two_rounds['partnership_id']}/rounds/1/export.csv").text
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells and "'''two quotes" in cells
+
+    rows = list(csv.reader(io.StringIO(text)))
+    for number, row in enumerate(rows[1:], start=1):
+        row[0] = f"P-{number}"
+    assert upload(two_rounds, as_csv(rows)).status_code == 303
+    base = f"/facilitator/p/{two_rounds['partnership_id']}"
+    first = two_rounds["client"].get(f"{base}/rounds/1/export.json").json["respondents"]
+    second = two_rounds["client"].get(f"{base}/rounds/2/export.json").json["respondents"]
+    assert [p["answers"].get(text_items[0]) for p in second] == HOSTILE
+    assert [(p.get("organisation"), p["answers"]) for p in second] == [(p.get("organisation"), p["answers"])
+                                                                       for p in first]
+
+
+@pytest.mark.parametrize(("cell", "written"), [("=1", "'=1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"),
+                                               ("\tx", "'\tx"), ("\rx", "'\rx"), ("'x", "''x"), ("x=1", "x=1"),
+                                               (3, 3), ("", "")])
+def test_spreadsheet_safe_cells_and_back(cell, written):
+    from partnerships.exports import from_spreadsheet_safe, spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == written and from_spreadsheet_safe(written) == cell
