@@ -8,8 +8,11 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from database import db
 from partnerships.exports import csv_to_document, xlsx_to_document
+from partnerships.models import Round
 from reports.service import score_document
 from tests.reports.test_jobs import work_off
 
@@ -160,3 +163,22 @@ def test_a_room_behind_one_address_joins_but_code_guessing_is_slowed(app, make_r
         assert client.post("/join", data={"code": round_["code"]}).status_code == 303
     statuses = [client.post("/join", data={"code": f"ZZZZZ{n}"}).status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]
+
+
+def test_a_closed_round_shows_no_way_in(app, make_round):
+    """Closed, a round's dashboard and projector hide its code, link and QR code and say why; reopened,
+    they are back."""
+    round_ = make_round()
+    client, base = round_["client"], round_["base"]
+    with app.app_context():
+        invite = db.session.execute(select(Round.invite_token)).scalar_one()
+    assert round_["code"] in client.get(base).text and invite in client.get(base).text
+    assert client.post(f"{base}/close").status_code == 303
+    for path in (base, f"{base}/projector"):
+        page = client.get(path).text
+        assert round_["code"] not in page and invite not in page and "<svg" not in page.split("<main", 1)[1]
+    assert "its code, link and QR code let nobody join" in client.get(base).text
+    assert "nobody can join it now" in client.get(f"{base}/projector").text
+    assert "personne ne peut plus la rejoindre" in client.get(f"{base}/projector?lang=fr").text
+    assert client.post(f"{base}/reopen").status_code == 303
+    assert round_["code"] in client.get(base).text
