@@ -24,17 +24,20 @@ def neighbour_step(step: str, direction: int) -> str:
     return STEPS[max(0, min(len(STEPS) - 1, index + direction))]
 
 
-def distribution(document: dict, dimension_id: str, questionnaire: Questionnaire, lang: str) -> list[dict]:
-    """How often each answer was given on the dimension's items (all respondents, all its items)."""
+def distribution(document: dict, dimension_id: str, questionnaire: Questionnaire, lang: str) -> dict:
+    """How many people gave each answer to at least one of the dimension's items: people, not answers, so
+    that no bar is larger than the room (a person who answered two items alike counts once)."""
     dimension = next(d for d in DIMENSIONS if d.id == dimension_id)
-    counts = Counter(r["answers"].get(item_id) for r in document["respondents"] for item_id in dimension.items)
+    counts: Counter = Counter()
+    for respondent in document["respondents"]:
+        counts.update({respondent["answers"].get(item_id) for item_id in dimension.items} - {None})
     item = questionnaire.items[dimension.items[0]]
     rows = [{"label": option.label[lang], "count": counts.get(option.value, 0)} for option in item.options]
     rows.append({"label": questionnaire.dont_know[lang], "count": counts.get(item_bank.DONT_KNOW, 0)})
-    top = max((row["count"] for row in rows), default=0) or 1
+    people = len(document["respondents"]) or 1
     for row in rows:
-        row["share"] = round(100 * row["count"] / top)
-    return rows
+        row["share"] = round(100 * row["count"] / people)
+    return {"rows": rows, "people": len(document["respondents"]), "questions": len(dimension.items)}
 
 
 def dimension_step(result: dict, document: dict, dimension_id: str, questionnaire: Questionnaire, lang: str,
