@@ -33,7 +33,7 @@ def test_benchmark_suite_smoke_run(tmp_path):
     by_name = {}
     for result in results:
         by_name.setdefault(result["benchmark"], []).append(result)
-    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "memory"}
+    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "memory", "national"}
 
     (pages,) = by_name["pages"]
     assert [row["request"] for row in pages["rows"]] == ["hello (floor)", "GET /s/enablers", "POST /s/enablers"]
@@ -50,6 +50,11 @@ def test_benchmark_suite_smoke_run(tmp_path):
     assert reports["rows"][0]["pages"] > 5 and reports["rows"][0]["reference_pages"] > 0
     (memory,) = by_name["memory"]
     assert memory["failures"] == 0 and memory["rss_mb"]["40"] > 0 and memory["cached_pdf_median_ms"] > 0
+    (national,) = by_name["national"]
+    if os.environ.get("RUPA_REQUIRE_POSTGRES") or not national.get("skipped"):
+        assert national["generated"]["respondents"] == 4 * 2 * 3 + 20  # the smoke scale, and the large round
+        assert all(row["requests"] > 0 and row["errors"] == 0 for row in national["national"].values())
+        assert national["big_export"]["bytes"] > 0
     assert "pages" in done.stdout and "written to" in done.stdout
 
 
