@@ -117,3 +117,12 @@ def test_other_facilitators_get_404(full_round, signed_in, path):
     assert intruder.get(full_round["base"] + path).status_code == 404
     assert intruder.post(full_round["base"] + "/projector/next").status_code == 404
     assert intruder.post(full_round["base"] + "/actions", data={"text": "x"}).status_code == 404
+
+
+def test_a_dissent_reason_without_a_group_is_in_the_report(full_round):
+    client, base = full_round["client"], full_round["base"]
+    assert client.post(f"{base}/consensus", data={
+        "dimension": "enabler.trust", "agreed_band": "developing", "dissent_group": "",
+        "dissent_reason": "Two villages did not agree."}).status_code == 303
+    report = client.get(f"{base}/results").text
+    assert "Two villages did not agree." in report
