@@ -126,3 +126,53 @@ def test_a_dissent_reason_without_a_group_is_in_the_report(full_round):
         "dissent_reason": "Two villages did not agree."}).status_code == 303
     report = client.get(f"{base}/results").text
     assert "Two villages did not agree." in report
+
+
+def test_the_group_report_is_drawn_again_whenever_what_it_shows_changes(app, full_round, respondent_joins,
+                                                                        monkeypatch):
+    """The report body is kept per version of the round's data, language and weighting: opening it
+    again draws nothing, and every change to what it is drawn from draws it anew."""
+    import partnerships.views
+    from reports.service import report_bodies
+
+    report_bodies.entries.clear()
+    drawn = []
+    real = partnerships.views.render_report_body
+    monkeypatch.setattr(partnerships.views, "render_report_body", lambda context: drawn.append(1) or real(context))
+    client, base = full_round["client"], full_round["base"]
+    partnership = f"/facilitator/p/{full_round['partnership_id']}"
+
+    def opened(path: str = f"{base}/results") -> str:
+        before = len(drawn)
+        page = client.get(path)
+        assert page.status_code == 200
+        return page.text, len(drawn) - before
+
+    first, count = opened()
+    assert count == 1 and "Rural public bodies (n=4)" in first
+    assert opened()[1] == 0  # the same data: kept
+    assert opened(f"{base}/results?lang=fr")[1] == 1 and opened(f"{base}/results?weighting=respondent")[1] == 1
+    client.get(f"{base}/results?lang=en")
+
+    respondent_joins(full_round["code"], "rural_public", "Village C")
+    text, count = opened()
+    assert count == 1 and "Rural public bodies (n=5)" in text
+    assert client.post(f"{base}/consensus", data={"dimension": "enabler.trust", "agreed_band": "concern",
+                                                  "note": "Agreed after lunch."}).status_code == 303
+    text, count = opened()
+    assert count == 1 and "Agreed after lunch." in text
+    client.post(f"{base}/actions", data={"text": "Joint bus study", "status": "planned"})
+    text, count = opened()
+    assert count == 1 and "Joint bus study" in text
+    edit_url = re.findall(r'href="([^"]+/actions/\d+)"', client.get(f"{base}/actions").text)[-1]
+    client.post(edit_url, data={"text": "Joint bus study", "status": "done"})
+    assert opened()[1] == 1
+    listing = client.get(f"{partnership}/rounds/1/respondents").text
+    client.post(re.findall(r'href="([^"]+/respondents/\d+/delete)"', listing)[0])
+    text, count = opened()
+    assert count == 1
+    assert client.post(f"{partnership}/profile", data={
+        "profile.region_type": "metro_with_rural_hinterland", "profile.stage": "operating", "profile.explicit": "no",
+        "profile.form": "none", "profile.delegated_functions": "none"}).status_code == 303
+    assert opened()[1] == 1
+    assert opened()[1] == 0
