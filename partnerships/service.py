@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -144,34 +142,6 @@ def join_round(round_: Round, group: str, organisation: str | None, lang: str) -
     db.session.add(respondent)
     db.session.flush()
     return respondent, token
-
-
-def round_revision(round_: Round) -> str:
-    """A fingerprint of everything a round's group report is drawn from: its submitted respondents and
-    their answers, the previous round's (the change since then), the partnership's name and profile, the
-    consensus and the action plan. Any change to one of them (a submission, a paper form, a deletion, a
-    purge, an edited action) changes it; reading it costs a few small aggregate queries, not the answers."""
-    from partnerships.models import Action, Consensus
-
-    previous = db.session.execute(select(Round.assessment_id).where(
-        Round.partnership_id == round_.partnership_id, Round.number == round_.number - 1)).scalar_one_or_none()
-    parts: list[Any] = [round_.id, round_.partnership.name, round_.partnership.profile,
-                        round_.assessment.partnership_name]
-    for assessment_id in (round_.assessment_id, previous):
-        submitted = (Respondent.assessment_id == assessment_id) & (Respondent.status == "submitted")
-        parts.append(db.session.execute(select(
-            func.count(), func.coalesce(func.sum(Respondent.id), 0), func.max(Respondent.submitted_at))
-            .where(submitted)).one())
-        parts.append(db.session.execute(select(
-            func.count(), func.max(Answer.updated_at), func.coalesce(func.sum(Answer.id), 0))
-            .join(Respondent, Answer.respondent_id == Respondent.id).where(submitted)).one())
-    parts.append(db.session.execute(select(
-        Consensus.dimension, Consensus.agreed_band, Consensus.note, Consensus.dissent_group, Consensus.dissent_reason)
-        .where(Consensus.round_id == round_.id).order_by(Consensus.dimension)).all())
-    parts.append(db.session.execute(select(
-        Action.id, Action.recommendation_id, Action.text, Action.owner, Action.due_on, Action.status)
-        .where(Action.round_id == round_.id).order_by(Action.id)).all())
-    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
 
 
 def progress(round_: Round) -> dict[str, Any]:

@@ -33,16 +33,7 @@ from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
-from reports.service import (
-    render_report_body,
-    report_bodies,
-    report_body_key,
-    report_context_for,
-    score_document,
-    submitted_batches,
-    submitted_document,
-    submitted_labels,
-)
+from reports.service import report_context_for, score_document, submitted_batches, submitted_document, submitted_labels
 from reports.views import pdf_download, requested_paper
 from scoring.engine import WEIGHTINGS
 
@@ -230,26 +221,17 @@ def workshop_extra(round_: Round, result: dict, weighting: str, lang: str) -> di
 
 
 def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_letter_url: str | None, **extra):
-    """The round's group report as a web page. Its body is drawn once per version of the round's data
-    (service.round_revision), language, weighting and day, and then kept: during a workshop facilitators
-    and a projector open the same report again and again, and drawing it (scoring this round and the
-    previous one, charts, the whole report) is the most expensive page there is."""
-    lang, today = str(get_locale()), datetime.now(UTC).date()
-    key = report_body_key(service.round_revision(round_), weighting, lang, today)
-    body = report_bodies.get(key)
-    if body is None:
-        document = submitted_document(round_.assessment)
-        if not enough_respondents(document):
-            return render_template("partnerships/no_results.html", round=round_,
-                                   minimum=current_app.extensions["rupa.rules"].settings.min_group_size,
-                                   submitted=len(document["respondents"]))
-        result = score_document(document, weighting=weighting, lang=lang)
-        body = render_report_body(report_context_for(document, result, lang, today,
-                                                     workshop_extra(round_, result, weighting, lang)))
-        report_bodies.put(key, body)
-    title, html = body
+    document = submitted_document(round_.assessment)
+    if not enough_respondents(document):
+        return render_template("partnerships/no_results.html", round=round_,
+                               minimum=current_app.extensions["rupa.rules"].settings.min_group_size,
+                               submitted=len(document["respondents"]))
+    lang = str(get_locale())
+    result = score_document(document, weighting=weighting, lang=lang)
+    context = report_context_for(document, result, lang, datetime.now(UTC).date(),
+                                 workshop_extra(round_, result, weighting, lang))
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
-                           weighting=weighting, r={"title": title}, report_body=html, **extra)
+                           weighting=weighting, r=context, **extra)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/results")

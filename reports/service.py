@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from functools import cache
@@ -16,7 +14,6 @@ from typing import Any
 import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
-from markupsafe import Markup
 from sqlalchemy import select
 
 from database import db
@@ -114,42 +111,6 @@ def report_context_for(document: dict[str, Any], result: dict, lang: str, on: da
     context = report_context(result, document, questionnaire, current_app.extensions["rupa.rules"], lang, on)
     context["workshop"] = extra or {}
     return context
-
-
-class RenderedBodies:
-    """Rendered report bodies of this process, the least recently used dropped past ``size``. Keyed by
-    everything the body is drawn from (the caller's fingerprint of the data, the reader's language, the
-    weighting, the day, the rules and the layout), so an entry is never stale, only unused. The body holds
-    no session's data (no form, no token): the page around it is drawn for each request."""
-
-    def __init__(self, size: int = 64):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: str) -> tuple[str, Markup] | None:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        return None
-
-    def put(self, key: str, entry: tuple[str, Markup]) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-report_bodies = RenderedBodies()
-
-
-def report_body_key(data_fingerprint: str, weighting: str, lang: str, on: date) -> str:
-    return PdfCache.key(data_fingerprint, weighting, lang, on.isoformat(),
-                        current_app.extensions["rupa.rules"].version, layout_fingerprint())
-
-
-def render_report_body(context: dict) -> tuple[str, Markup]:
-    """The report's title and its body as the web page shows it (``reports/_report_body.html``)."""
-    return str(context["title"]), Markup(render_template("reports/_report_body.html", r=context))  # noqa: S704
 
 
 REPORT_STYLESHEET = "report-print.css"

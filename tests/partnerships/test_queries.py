@@ -62,11 +62,8 @@ PAGES = ("", "/results", "/export.csv", "/export.xlsx", "/export.json", "/progre
 
 def page_statements(app, client, base: str) -> dict[str, list[tuple[str, object]]]:
     """The statements (with their parameters) of the partnership list and of each page of one round."""
-    from reports.service import report_bodies
-
     pages = {}
     for path in ("/facilitator/", *(base + page for page in PAGES)):
-        report_bodies.entries.clear()  # the group report drawn, not taken from this process's kept copies
         with counted_with_parameters(app) as statements:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
