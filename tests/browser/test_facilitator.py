@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -114,7 +116,9 @@ def test_facilitator_main_walk_without_javascript(browser, live_server):
     page.reload()
     assert page.locator('tfoot [data-key="submitted"]').inner_text() == "3"
     page.get_by_role("button", name="Close the round").click()
-    expect(page.get_by_text("The round is closed")).to_be_visible()
+    expect(page.get_by_text("The round is closed: no new answers are accepted.")).to_be_visible()
+    expect(page.get_by_text("its code, link and QR code let nobody join")).to_be_visible()
+    assert page.locator(".join-code").count() == 0 and page.locator(".qr svg").count() == 0
     page.get_by_role("link", name="Group results and report").click()
     expect(page.get_by_role("heading", name="Quiet Valley")).to_be_visible()
     assert page.get_by_role("button", name="Print").is_hidden()  # needs JavaScript, so not offered
@@ -134,7 +138,8 @@ def test_workshop_walk_from_join_screen_to_action_plan_and_pdf(browser, live_ser
     screenshot(page, "projector-join-1920")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Awareness of interdependence")).to_be_visible()
-    expect(page.get_by_role("table", name="How often each answer was given")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile(r"^People who gave each answer to at least one of the \d+ "
+                                                     r"questions \(\d+ people\)$"))).to_be_visible()
     page.reload()  # the projector lost its connection: it comes back to the same step
     expect(page.get_by_role("heading", name="Awareness of interdependence")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 720})
