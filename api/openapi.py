@@ -168,8 +168,24 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
                     "dimension", "groups", "difference", "flagged"], "properties": {
                     "dimension": {"type": "string"},
                     "groups": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
-                    "difference": {"type": "number"}, "flagged": {"type": "boolean"}}}},
-                "contested": {"type": "array", "items": {"type": "string"}}}},
+                    "scores": {"type": "object", "description": "Both groups' scores; null for a rural-urban "
+                               "difference published without its levels (anonymity).",
+                               "additionalProperties": {"type": ["number", "null"]}},
+                    "difference": {"type": "number"}, "higher": nullable_string, "flagged": {"type": "boolean"}}}},
+                "contested": {"type": "array", "items": {"type": "string"}},
+                "anonymity": {"type": "object", "description": "What the round withheld so that no set of fewer "
+                              "than `minimum` respondents (or organisations) can be computed (FRAMEWORK.md section 7).",
+                              "properties": {
+                                  "minimum": {"type": "integer"},
+                                  "pooled": {"type": "array", "items": {"type": "string"},
+                                             "description": "Groups shown together as other_stakeholders."},
+                                  "withheld_groups": {"type": "array", "items": {"type": "string"}},
+                                  "difference_only": {"type": "boolean"},
+                                  "rural_urban": {"type": "string", "enum": [
+                                      "compared", "difference_only", "rural_too_few", "urban_too_few",
+                                      "both_too_few"]},
+                                  "withheld_cells": {"type": "integer", "minimum": 0},
+                                  "differences_only": {"type": "array", "items": {"type": "string"}}}}}},
     }
 
 

@@ -157,11 +157,13 @@ def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: st
 
     # Every gap between two shown groups, flagged or not (the report lists the largest).
     gaps = workbook.create_sheet("gaps")
-    gaps.append(["dimension", "name", "group", "score", "other group", "other score", "difference", "flagged"])
+    # A rural-urban difference published without its levels (anonymity) has empty score cells.
+    gaps.append(["dimension", "name", "group", "score", "other group", "other score", "difference", "higher",
+                 "flagged"])
     for gap in result["gaps"]:
         first, second = gap["groups"]
         gaps.append([gap["dimension"], str(labels.DIMENSIONS[gap["dimension"]]), first, gap["scores"][first],
-                     second, gap["scores"][second], gap["difference"], gap["flagged"]])
+                     second, gap["scores"][second], gap["difference"], gap.get("higher"), gap["flagged"]])
 
     dictionary = workbook.create_sheet("items")
     dictionary.append(["id", "section", "type", "scale", "required", "options", "text (en)", "text (fr)"])

@@ -43,7 +43,7 @@ def distribution(document: dict, dimension_id: str, questionnaire: Questionnaire
 def dimension_step(result: dict, document: dict, dimension_id: str, questionnaire: Questionnaire, lang: str,
                    consensus: dict[str, Any] | None) -> dict:
     value = result["dimensions"][dimension_id]
-    groups = [{"name": labels.GROUPS[g], "n": data["n"], "score": data["dimensions"][dimension_id]["score"],
+    groups = [{"name": labels.RESULT_GROUPS[g], "n": data["n"], "score": data["dimensions"][dimension_id]["score"],
                "band": data["dimensions"][dimension_id]["band"],
                "band_name": labels.BANDS[data["dimensions"][dimension_id]["band"]]}
               for g, data in result["groups"].items()]

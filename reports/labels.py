@@ -58,6 +58,8 @@ GROUPS = {
     "research": _l("Research and education"),
     "other": _l("Other"),
 }
+# The groups of a result: the respondents' groups and the pool of small ones (scoring/anonymity.py).
+RESULT_GROUPS = {**GROUPS, "other_stakeholders": _l("Other stakeholders, pooled")}
 
 SECTIONS = (
     ("enabler.", _l("What helps co-operation")),

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
+from babel.lists import format_list
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from questionnaire import item_bank
@@ -84,6 +85,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
     }
     if is_group:
         context["groups"] = _groups(result)
+        context["anonymity"] = _anonymity(result)
         context["gaps"] = _gaps(result)
         context["group_names"] = labels.GROUPS
         context["contested"] = [labels.DIMENSIONS[d] for d in result["contested"]]
@@ -141,7 +143,7 @@ def _linkages(dims, result, document, questionnaire: Questionnaire, lang: str) -
 def _groups(result) -> dict[str, Any]:
     groups = result["groups"]
     return {
-        "names": [labels.GROUPS[g] for g in groups],
+        "names": [labels.RESULT_GROUPS[g] for g in groups],
         "sizes": [groups[g]["n"] for g in groups],
         "rows": [
             {"name": labels.DIMENSIONS[d],
@@ -150,6 +152,56 @@ def _groups(result) -> dict[str, Any]:
         ],
         "suppressed": result["suppressed_groups"],
     }
+
+
+def _names(groups) -> str:
+    return format_list([str(labels.RESULT_GROUPS[g]) for g in groups], locale=get_locale())
+
+
+def _anonymity(result) -> dict[str, Any]:
+    """What this round withheld for anonymity (scoring/anonymity.py), in sentences for the groups
+    chapter (the rural-urban comparison) and the method section (everything)."""
+    anonymity = result.get("anonymity") or {}
+    minimum = anonymity.get("minimum", 3)
+    organisations = result["weighting"] == "organisation"
+    side = {"rural_too_few": _("rural public bodies"), "urban_too_few": _("urban public bodies"),
+            "both_too_few": _("rural and urban public bodies")}
+    status = anonymity.get("rural_urban", "compared")
+    notice = None
+    if status in side:
+        notice = (_("Fewer than %(min)d organisations among %(side)s answered in this round: their views cannot be "
+                    "shown on their own, and rural and urban views are not compared.", min=minimum, side=side[status])
+                  if organisations else
+                  _("Fewer than %(min)d respondents among %(side)s answered in this round: their views cannot be "
+                    "shown on their own, and rural and urban views are not compared.", min=minimum, side=side[status]))
+    elif status == "difference_only":
+        notice = _("Rural and urban public bodies are compared by the difference between them only, with the "
+                   "higher side named: showing both their scores would let the smaller groups' scores be computed.")
+    done = []
+    if anonymity.get("pooled"):
+        pool = result["groups"].get("other_stakeholders", {}).get("n", 0)
+        done.append(_("In this round %(groups)s are shown together as “%(pool)s” (n=%(n)d), so that no group smaller "
+                      "than %(min)d can be shown or computed from the others.", groups=_names(anonymity["pooled"]),
+                      pool=labels.RESULT_GROUPS["other_stakeholders"], n=pool, min=minimum))
+    if anonymity.get("withheld_groups"):
+        done.append(_("%(groups)s are not shown, and cannot be computed from the other figures.",
+                      groups=_names(anonymity["withheld_groups"])))
+    if anonymity.get("difference_only") or anonymity.get("differences_only"):
+        done.append(ngettext("Rural and urban public bodies are compared by their difference only on %(num)d "
+                             "dimension.",
+                             "Rural and urban public bodies are compared by their difference only on %(num)d "
+                             "dimensions.", len(anonymity.get("differences_only", []))))
+    if anonymity.get("withheld_cells"):
+        done.append(ngettext("%(num)d group score on a single dimension is shown as “—”: too few of the group scored "
+                             "that dimension, or showing it would let a smaller set of people be computed.",
+                             "%(num)d group scores on single dimensions are shown as “—”: too few of the group "
+                             "scored that dimension, or showing them would let a smaller set of people be computed.",
+                             anonymity["withheld_cells"]))
+    thin = [d for d, value in result["dimensions"].items() if value.get("withheld")]
+    if thin:
+        done.append(_("Fewer than %(min)d people scored %(dimensions)s: no score is shown there.", min=minimum,
+                      dimensions=format_list([str(labels.DIMENSIONS[d]) for d in thin], locale=get_locale())))
+    return {"notice": notice, "done": done}
 
 
 def _gaps(result) -> dict[str, Any]:
@@ -167,9 +219,12 @@ def _gap_row(gap) -> dict[str, Any]:
     first, second = gap["groups"]
     if set(gap["groups"]) == RURAL_URBAN:
         first, second = "rural_public", "urban_public"
+    higher = gap.get("higher")
     return {"groups": [first, second], "dimension": labels.DIMENSIONS[gap["dimension"]],
-            "first": labels.GROUPS[first], "first_score": gap["scores"][first],
-            "second": labels.GROUPS[second], "second_score": gap["scores"][second],
+            "levels_hidden": gap["scores"][first] is None,
+            "higher": labels.RESULT_GROUPS[higher] if higher else None,
+            "first": labels.RESULT_GROUPS[first], "first_score": gap["scores"][first],
+            "second": labels.RESULT_GROUPS[second], "second_score": gap["scores"][second],
             "difference": gap["difference"], "scores": gap["scores"]}
 
 
@@ -177,15 +232,15 @@ def _gap_chart(gaps: Mapping[str, Any]) -> dict[str, Any] | None:
     """Two groups' scores side by side where they differ most (every number is in a table beside it):
     rural and urban public bodies when they have flagged gaps, otherwise the pair most often among the
     listed gaps. Two series stay readable; seven groups' bars on eight dimensions were not."""
-    rows = gaps["rural_urban"] or gaps["others"]
+    rows = [row for row in gaps["rural_urban"] if not row["levels_hidden"]] or gaps["others"]
     if not rows:
         return None
     first, second = Counter(tuple(row["groups"]) for row in rows).most_common(1)[0][0]
     shown = [row for row in rows if tuple(row["groups"]) == (first, second)][:8]
     return {
-        "first": labels.GROUPS[first], "second": labels.GROUPS[second],
+        "first": labels.RESULT_GROUPS[first], "second": labels.RESULT_GROUPS[second],
         "svg": charts.gap_bars([str(row["dimension"]) for row in shown],
-                               {str(labels.GROUPS[group]): [row["scores"][group] for row in shown]
+                               {str(labels.RESULT_GROUPS[group]): [row["scores"][group] for row in shown]
                                 for group in (first, second)},
                                no_data=_("Insufficient data")),
     }

@@ -10,9 +10,12 @@ from itertools import combinations
 from typing import Any
 
 from questionnaire import item_bank
+from scoring import anonymity
+from scoring.anonymity import RURAL_URBAN
 from scoring.assessment import Assessment, Respondent
 from scoring.catalogue import PRIORITIES, RuleSet, Settings
 from scoring.dimensions import DIMENSIONS, aggregate, cluster_mean, respondent_scores
+from scoring.dimensions import band as dimensions_band
 from scoring.rules import Facts, evaluate
 
 WEIGHTINGS = ("organisation", "respondent")
@@ -47,9 +50,10 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
     per_respondent = [respondent_scores(r.answers) for r in respondents]
     clusters = _clusters(respondents, weighting)
     dimensions = aggregate(per_respondent, clusters)
+    if len(respondents) >= rules.settings.min_group_size:  # a group result: FRAMEWORK.md §7 holds
+        dimensions = anonymity.withhold_thin(dimensions, per_respondent, clusters, rules.settings.min_group_size)
 
-    groups, suppressed = _groups(respondents, per_respondent, weighting, rules.settings)
-    gaps = perception_gaps(groups, rules.settings)
+    groups, gaps, disclosure = _groups(respondents, per_respondent, clusters, rules.settings)
     contested = contested_dimensions(per_respondent, rules.settings)
 
     facts = Facts(answers=AggregatedAnswers(respondents, clusters), profile=assessment.profile,
@@ -71,9 +75,10 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
         "governance": governance,
         "recommendations": select_recommendations(facts, rules, lang),
         "groups": groups,
-        "suppressed_groups": suppressed,
+        "suppressed_groups": disclosure["suppressed"],
         "gaps": gaps,
         "contested": contested,
+        "anonymity": disclosure["anonymity"],
     }
 
 
@@ -147,26 +152,47 @@ def _weighted_median(answered: list[tuple[int, str]]) -> str:
     raise AssertionError("unreachable: weights sum to the total")
 
 
-def _groups(respondents, per_respondent, weighting: str, settings: Settings) -> tuple[dict, int]:
-    members: dict[str, list[int]] = {}
-    for index, respondent in enumerate(respondents):
-        members.setdefault(respondent.group, []).append(index)
-    groups, suppressed = {}, 0
-    for group in item_bank.GROUPS:
-        indexes = members.get(group, [])
-        if not indexes:
-            continue
-        if len(indexes) < settings.min_group_size:
-            suppressed += 1
-            continue
-        subset = tuple(respondents[i] for i in indexes)
-        groups[group] = {"n": len(indexes),
-                         "dimensions": aggregate([per_respondent[i] for i in indexes], _clusters(subset, weighting))}
-    return groups, suppressed
+def _groups(respondents, per_respondent, clusters: list[int], settings: Settings) -> tuple[dict, list, dict]:
+    """The stakeholder groups, the perception gaps between them and what was withheld, within the
+    anonymity rule of FRAMEWORK.md §7 (scoring/anonymity.py)."""
+    minimum = settings.min_group_size
+    disclosure = anonymity.plan([r.group for r in respondents], clusters, minimum)
+    units = {**disclosure.units, **({g: disclosure.pair[g] for g in RURAL_URBAN} if disclosure.difference_only else {})}
+    results = {unit: aggregate([per_respondent[i] for i in indexes], [clusters[i] for i in indexes])
+               for unit, indexes in units.items()}
+    groups = {unit: {"n": len(disclosure.units[unit]), "dimensions": {}} for unit in disclosure.units}
+    differences, withheld = [], 0
+    for position, dimension in enumerate(DIMENSIONS):
+        contributors = {i for i, row in enumerate(per_respondent) if row.scores[position] is not None}
+        scored = {unit for unit, result in results.items() if result[dimension.id]["score"] is not None}
+        shown, difference = anonymity.cells(disclosure, contributors, scored, clusters, minimum)
+        for unit in disclosure.units:
+            cell = results[unit][dimension.id]
+            if unit in shown or cell["score"] is None:
+                groups[unit]["dimensions"][dimension.id] = cell
+            else:
+                groups[unit]["dimensions"][dimension.id] = {**cell, "score": None, "band": "insufficient_data",
+                                                            "withheld": True}
+                withheld += 1
+        if difference:
+            differences.append((dimension.id, {g: results[g][dimension.id]["score"] for g in RURAL_URBAN}))
+    gaps = perception_gaps(groups, settings, differences)
+    return groups, gaps, {"suppressed": disclosure.suppressed, "anonymity": {
+        "minimum": minimum,
+        "pooled": list(disclosure.pooled),
+        "withheld_groups": list(disclosure.withheld),
+        "difference_only": disclosure.difference_only,
+        "rural_urban": disclosure.rural_urban,
+        "withheld_cells": withheld,
+        "differences_only": [dimension_id for dimension_id, _ in differences],
+    }}
 
 
-def perception_gaps(groups: Mapping[str, Mapping], settings: Settings) -> list[dict]:
-    """Every pair of shown groups on every dimension both can score; rural/urban public first."""
+def perception_gaps(groups: Mapping[str, Mapping], settings: Settings,
+                    differences: list[tuple[str, dict[str, float]]] = ()) -> list[dict]:
+    """Every pair of shown groups on every dimension both can score, and the rural-urban differences
+    published without their levels (``differences``: the dimension and the two hidden scores); rural and
+    urban public first. ``higher`` names the group with the higher score (None on a tie)."""
     gaps = []
     for first, second in combinations(list(groups), 2):
         for dimension in DIMENSIONS:
@@ -174,17 +200,28 @@ def perception_gaps(groups: Mapping[str, Mapping], settings: Settings) -> list[d
             b = groups[second]["dimensions"][dimension.id]
             if a["score"] is None or b["score"] is None:
                 continue
-            difference = round(abs(a["score"] - b["score"]), 1)
-            gaps.append({
-                "dimension": dimension.id,
-                "groups": [first, second],
-                "scores": {first: a["score"], second: b["score"]},
-                "difference": difference,
-                "flagged": difference >= settings.gap_flag_points or a["band"] != b["band"],
-            })
-    rural_urban = {"rural_public", "urban_public"}
+            gaps.append(_gap(dimension.id, first, second, a["score"], b["score"], settings,
+                             {first: a["score"], second: b["score"]}))
+    for dimension_id, scores in differences:
+        first, second = RURAL_URBAN
+        gaps.append(_gap(dimension_id, first, second, scores[first], scores[second], settings,
+                         {first: None, second: None}))
+    rural_urban = set(RURAL_URBAN)
     gaps.sort(key=lambda g: (set(g["groups"]) != rural_urban, not g["flagged"], -g["difference"]))
     return gaps
+
+
+def _gap(dimension_id: str, first: str, second: str, a: float, b: float, settings: Settings,
+         shown: dict[str, float | None]) -> dict:
+    difference = round(abs(a - b), 1)
+    return {
+        "dimension": dimension_id,
+        "groups": [first, second],
+        "scores": shown,
+        "difference": difference,
+        "higher": None if difference == 0 else first if a > b else second,
+        "flagged": difference >= settings.gap_flag_points or dimensions_band(a) != dimensions_band(b),
+    }
 
 
 def contested_dimensions(per_respondent, settings: Settings) -> list[str]:

@@ -311,8 +311,12 @@ def _gap(node, facts: Facts) -> Trace:
         held = gap["flagged"] if op == "flagged" else _compare(gap["difference"], op, node["value"])
         if held:
             first, second = gap["groups"]
-            lines.append(f"{gap['dimension']}: {first} {gap['scores'][first]:.1f} vs {second} "
-                         f"{gap['scores'][second]:.1f} (gap {gap['difference']:.1f} points)")
+            if gap["scores"][first] is None:  # published as a difference only (scoring/anonymity.py)
+                lines.append(f"{gap['dimension']}: {gap['higher'] or first} higher than "
+                             f"{second if gap['higher'] != second else first} by {gap['difference']:.1f} points")
+            else:
+                lines.append(f"{gap['dimension']}: {first} {gap['scores'][first]:.1f} vs {second} "
+                             f"{gap['scores'][second]:.1f} (gap {gap['difference']:.1f} points)")
     if len(lines) > MAX_GAP_LINES:  # gaps come largest first: the rest adds length, not insight
         lines[MAX_GAP_LINES:] = [f"and {len(lines) - MAX_GAP_LINES} more gaps of the same kind"]
     return Trace(bool(lines), tuple(lines))

@@ -69,24 +69,28 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
     assert page.locator(".qr svg").count() == 1
     screenshot(page, "dashboard-empty")
 
-    rural, urban, business = ("Rural public body (village, rural municipality)",
-                              "Urban public body (city, town, urban municipality)",
-                              "Business or business association")
-    for group_label in [rural] * 4 + [urban] * 3 + [business] * 2:  # nine in three groups, one of two
+    rural, urban, business, civil = ("Rural public body (village, rural municipality)",
+                                     "Urban public body (city, town, urban municipality)",
+                                     "Business or business association",
+                                     "Civil society (association, NGO, residents' group)")
+    # ten in four groups, one of them a single person
+    for group_label in [rural] * 3 + [urban] * 3 + [business] * 3 + [civil]:
         respondent_submits(browser, live_server, code, group_label)
 
     # The dashboard updates by itself (polling) without a reload.
     total_submitted = page.locator('tfoot [data-group="total"] [data-key="submitted"]')
-    expect(total_submitted).to_have_text("9", timeout=15000)  # polling updated it; CSP forbids eval here
-    assert page.locator('[data-group="business"] [data-key="submitted"]').inner_text() == "2"
+    expect(total_submitted).to_have_text("10", timeout=15000)  # polling updated it; CSP forbids eval here
+    assert page.locator('[data-group="business"] [data-key="submitted"]').inner_text() == "3"
     screenshot(page, "dashboard-live")
 
     page.get_by_role("link", name="Group results and report").click()
     expect(page.get_by_role("heading", name="Browser Valley")).to_be_visible()
-    expect(page.get_by_text("1 group with fewer than 3 respondents is not shown on its own")).to_be_visible()
+    # The one civil-society respondent could be computed from business beside the rest: the two are pooled.
+    expect(page.get_by_text("2 groups are not shown on their own, to protect anonymity")).to_be_visible()
     groups_table = page.get_by_role("table", name="Scores by stakeholder group")
-    assert "Rural public bodies (n=4)" in groups_table.inner_text()
-    assert "Business (n=" not in groups_table.inner_text()
+    assert "Rural public bodies (n=3)" in groups_table.inner_text()
+    assert "Other stakeholders, pooled (n=4)" in groups_table.inner_text()
+    assert "Business (n=" not in groups_table.inner_text() and "Civil society (n=" not in groups_table.inner_text()
     context.close()
 
 

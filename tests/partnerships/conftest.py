@@ -96,15 +96,16 @@ GROUPS = item_bank.GROUPS
 
 @pytest.fixture
 def full_round(make_round, respondent_joins):
-    """Four rural (two from one village), three urban and two business respondents, all submitted."""
+    """Four rural (two from one village), three urban and three business respondents, all submitted: every
+    group has 3 organisations, so every group is shown (tests/scoring/test_anonymity.py covers the rest)."""
     round_ = make_round()
     tokens = []
     for organisation, enabler, barrier in [("Village A", 2, 3), ("Village A", 2, 3), ("Village B", 1, 4),
                                            (None, 2, 3)]:
         tokens.append(respondent_joins(round_["code"], "rural_public", organisation, enabler, barrier)[1])
-    for organisation in ("Town", "City", "City"):
+    for organisation in ("Town", "City", "Harbour Board"):
         tokens.append(respondent_joins(round_["code"], "urban_public", organisation, 5, 0)[1])
-    for organisation in ("Chamber", "Farmers' Co-op"):
+    for organisation in ("Chamber", "Farmers' Co-op", "Logistics Ltd"):
         tokens.append(respondent_joins(round_["code"], "business", organisation, 4, 1)[1])
     round_["tokens"] = tokens
     return round_

@@ -116,7 +116,7 @@ def test_progress_result_and_exports_hold_the_rounds_data(client, api_round, app
     base = f"/api/v1/partnerships/{api_round['partnership_id']}/rounds/1"
     headers = bearer(api_round["owner"])
     progress = client.get(f"{base}/progress", headers=headers).json
-    assert progress["totals"] == {"joined": 9, "in_progress": 0, "submitted": 9}
+    assert progress["totals"] == {"joined": 10, "in_progress": 0, "submitted": 10}
 
     result = client.get(f"{base}/result", headers=headers).json
     web = api_round["client"].get(f"/facilitator/p/{api_round['partnership_id']}/rounds/1/export.json").json
@@ -124,7 +124,7 @@ def test_progress_result_and_exports_hold_the_rounds_data(client, api_round, app
         from reports.service import score_document
 
         assert result == json.loads(json.dumps(score_document(web)))
-    assert result["respondents"] == 9 and result["weighting"] == "organisation"
+    assert result["respondents"] == 10 and result["weighting"] == "organisation"
     by_respondent = client.get(f"{base}/result?weighting=respondent&lang=fr", headers=headers).json
     assert by_respondent["weighting"] == "respondent" and by_respondent != result
     assert client.get(f"{base}/result?weighting=loudest", headers=headers).status_code == 400
@@ -132,14 +132,14 @@ def test_progress_result_and_exports_hold_the_rounds_data(client, api_round, app
     assert client.get(f"{base}/export.json", headers=headers).json == web
     rows = list(csv.reader(io.StringIO(client.get(f"{base}/export.csv", headers=headers).text)))
     assert rows[0][:5] == ["respondent", "questionnaire", "source", "group", "organisation"]
-    assert len(rows) == 10 and {row[2] for row in rows[1:]} == {"online"}
+    assert len(rows) == 11 and {row[2] for row in rows[1:]} == {"online"}
     workbook = load_workbook(io.BytesIO(client.get(f"{base}/export.xlsx", headers=headers).data))
     assert workbook.sheetnames == ["answers", "dimensions", "gaps", "items"]
     # Every gap the scorer found, flagged or not (the report lists only the largest).
     gaps = list(workbook["gaps"].iter_rows(values_only=True))
     assert gaps[0][:3] == ("dimension", "name", "group") and len(gaps) > 1
-    assert [(row[0], row[2], row[4], row[6], row[7]) for row in gaps[1:]] == [
-        (gap["dimension"], *gap["groups"], gap["difference"], gap["flagged"]) for gap in result["gaps"]]
+    assert [(row[0], row[2], row[4], row[6], row[7], row[8]) for row in gaps[1:]] == [
+        (gap["dimension"], *gap["groups"], gap["difference"], gap["higher"], gap["flagged"]) for gap in result["gaps"]]
 
 
 def test_a_round_below_the_anonymity_threshold_has_no_result(client, make_round, respondent_joins, signed_in):

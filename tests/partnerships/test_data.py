@@ -22,8 +22,8 @@ def test_complete_export(full_round):
     data = client.get(f"/facilitator/p/{full_round['partnership_id']}/export.json").get_json()
     assert data["partnership"]["name"] == "Green Valley Partnership"
     assert data["partnership"]["profile"]["profile.explicit"] == "yes"
-    assert len(data["rounds"]) == 1 and len(data["rounds"][0]["respondents"]) == 9
-    assert len(data["rounds"][0]["assessment_file"]["respondents"]) == 9
+    assert len(data["rounds"]) == 1 and len(data["rounds"][0]["respondents"]) == 10
+    assert len(data["rounds"][0]["assessment_file"]["respondents"]) == 10
 
 
 def test_delete_one_respondent(app, full_round):
@@ -33,13 +33,13 @@ def test_delete_one_respondent(app, full_round):
     assert "Rural public bodies" in listing and "enabler" not in listing  # no answers shown
     delete_url = re.findall(r'href="([^"]+/respondents/\d+/delete)"', listing)[0]
     assert "Delete this respondent" in client.get(delete_url).text  # a confirmation page first
-    assert count(app, Respondent) == 9
+    assert count(app, Respondent) == 10
     respondent_id = int(re.search(r"/respondents/(\d+)/delete", delete_url).group(1))
     own = count(app, Answer, Answer.respondent_id == respondent_id)
     answers_before = count(app, Answer)
     assert own > 60
     assert client.post(delete_url).status_code == 303
-    assert count(app, Respondent) == 8
+    assert count(app, Respondent) == 9
     assert count(app, Answer, Answer.respondent_id == respondent_id) == 0
     assert count(app, Answer) == answers_before - own  # nobody else's answers were touched
     token = full_round["tokens"][0]

@@ -34,4 +34,4 @@ def test_csv_export_streams_in_batches_while_respondents_save(app, full_round, r
     text = (first + rest).decode()
     assert text == whole  # the same file as read at once (the new respondent came after it began)
     rows = list(csv.reader(io.StringIO(text)))
-    assert len(rows) == 1 + 9 and len((first.decode()).splitlines()) == 1 + 4
+    assert len(rows) == 1 + 10 and len((first.decode()).splitlines()) == 1 + 4

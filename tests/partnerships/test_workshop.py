@@ -13,7 +13,7 @@ def test_projector_steps_persist_and_show_distributions(full_round):
     client, base = full_round["client"], full_round["base"]
     join = client.get(f"{base}/projector")
     assert join.status_code == 200
-    assert full_round["code"] in join.text and "<svg" in join.text and "9 have submitted" in join.text
+    assert full_round["code"] in join.text and "<svg" in join.text and "10 have submitted" in join.text
     assert 'class="projector"' in join.text
     assert client.post(f"{base}/projector/next").status_code == 303
     # A reload (or a new device: the projector lost its connection) returns to the same step.
@@ -24,12 +24,12 @@ def test_projector_steps_persist_and_show_distributions(full_round):
         client.post(f"{base}/projector/next")
     trust = client.get(f"{base}/projector").text
     assert "<h1>Trust and dialogue</h1>" in trust
-    # 9 people, 3 items each: rural answered 2 (three people) or 1 (one), urban 5, business 4. People are
+    # 10 people, 3 items each: rural answered 2 (three people) or 1 (one), urban 5, business 4. People are
     # counted, not answers: no bar is larger than the room.
     counts = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="number">(\d+)</td>', trust))
     assert counts == {"Strongly disagree": "1", "Disagree": "3", "Neither agree nor disagree": "0",
-                      "Agree": "2", "Strongly agree": "3", "Don&#39;t know": "0"}
-    assert "People who gave each answer to at least one of the 3 questions (9 people)" in trust
+                      "Agree": "3", "Strongly agree": "3", "Don&#39;t know": "0"}
+    assert "People who gave each answer to at least one of the 3 questions (10 people)" in trust
     assert "Contested: people disagree widely" in trust
     assert "Rural and urban public bodies see this differently" in trust
     assert "Rural public bodies (n=4)" in trust

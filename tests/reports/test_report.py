@@ -108,7 +108,11 @@ def test_group_report_has_groups_gaps_and_distributions(app, tmp_path):
     assert "Golden Valley Partnership" in text
     assert "Stakeholder groups" in outline_titles(reader)
     assert "Perception gaps" in text and "Contested dimensions" in text
-    assert "1 group with fewer than 3 respondents is not shown on its own" in text
+    # urban public bodies are 2 organisations, business 2 respondents: pooled, and the reader is told why
+    assert "2 groups are not shown on their own, to protect anonymity" in text
+    assert ("Fewer than 3 organisations among urban public bodies answered in this round: their views cannot be "
+            "shown on their own, and rural and urban views are not compared.") in text
+    assert "Urban public bodies and Business are shown together as “Other stakeholders, pooled” (n=5)" in text
     assert "Strongly agree: " in text  # distribution per item in the annex
 
 

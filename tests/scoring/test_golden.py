@@ -100,29 +100,54 @@ def test_partnership_weighting_per_respondent(score_document):
 
 def test_partnership_groups_gaps_and_contested(score_document):
     result = score_document(load("partnership.json"))
-    # business has 2 respondents: never shown on its own
-    assert set(result["groups"]) == {"rural_public", "urban_public"}
-    assert result["suppressed_groups"] == 1
-    rural, urban = result["groups"]["rural_public"], result["groups"]["urban_public"]
-    assert rural["n"] == urban["n"] == 3
-    # rural trust (25 + 25 + 0) / 3 = 16.7; urban: City 75, Town 75 -> 75; gap 58.3, flagged
+    # Organisation weighting: rural public bodies are 3 villages, shown. Urban public bodies are 3
+    # respondents but 2 organisations (City twice, Town D) and business 2 respondents: neither may be shown
+    # on its own (FRAMEWORK.md §7), and hiding them alone would let overall minus rural give them away.
+    # They are pooled: City, Town D, the Chamber and the business respondent without organisation
+    # (5 respondents, 4 organisations).
+    assert set(result["groups"]) == {"rural_public", "other_stakeholders"}
+    assert result["suppressed_groups"] == 2
+    rural, pool = result["groups"]["rural_public"], result["groups"]["other_stakeholders"]
+    assert rural["n"] == 3 and pool["n"] == 5
+    # rural trust (25 + 25 + 0) / 3 = 16.7; pool: City (100 + 50) / 2 = 75, Town 75, Chamber 75, the other 75
     assert rural["dimensions"]["enabler.trust"]["score"] == 16.7
-    assert urban["dimensions"]["enabler.trust"]["score"] == 75.0
+    assert pool["dimensions"]["enabler.trust"]["score"] == 75.0
     trust_gap = next(g for g in result["gaps"] if g["dimension"] == "enabler.trust")
-    assert trust_gap == {"dimension": "enabler.trust", "groups": ["urban_public", "rural_public"],
-                         "scores": {"urban_public": 75.0, "rural_public": 16.7},
-                         "difference": 58.3, "flagged": True}
+    assert trust_gap == {"dimension": "enabler.trust", "groups": ["rural_public", "other_stakeholders"],
+                         "scores": {"rural_public": 16.7, "other_stakeholders": 75.0},
+                         "difference": 58.3, "higher": "other_stakeholders", "flagged": True}
+    assert result["anonymity"]["rural_urban"] == "urban_too_few"
+    assert result["anonymity"]["pooled"] == ["urban_public", "business"]
     # awareness 4 everywhere -> 75 in both groups: a gap of 0, not flagged
     awareness_gap = next(g for g in result["gaps"] if g["dimension"] == "enabler.awareness")
     assert awareness_gap["difference"] == 0.0 and awareness_gap["flagged"] is False
+    assert awareness_gap["higher"] is None
     # trust: 4 of 8 respondents at 75 or more and 3 of 8 below 50 -> split camps: contested
     assert "enabler.trust" in result["contested"]
     assert "enabler.awareness" not in result["contested"]
     by_id = {rec["id"]: rec for rec in result["recommendations"]}
-    assert by_id["rec.trust"]["priority"] == "high"
+    # no rural-urban gap can be published, so the rule on it cannot fire
+    assert all(because["rule"] != "rec.trust.rural_urban_gap" for because in by_id["rec.trust"]["because"])
+
+
+def test_partnership_per_respondent_shows_rural_urban_difference_only(score_document):
+    result = score_document(load("partnership.json"), weighting="respondent")
+    # Per respondent, rural and urban public bodies have 3 each and business 2. Business may not be shown,
+    # and no third group can join it: showing both levels would give business away (overall minus the
+    # two), so rural and urban are published by their difference alone.
+    assert result["groups"] == {} and result["suppressed_groups"] == 3
+    assert result["anonymity"]["rural_urban"] == "difference_only"
+    assert result["anonymity"]["withheld_groups"] == ["business"]
+    # trust: rural (25 + 25 + 0) / 3 = 16.7, urban (100 + 50 + 75) / 3 = 75: 58.3 apart, urban higher
+    trust_gap = next(g for g in result["gaps"] if g["dimension"] == "enabler.trust")
+    assert trust_gap == {"dimension": "enabler.trust", "groups": ["rural_public", "urban_public"],
+                         "scores": {"rural_public": None, "urban_public": None},
+                         "difference": 58.3, "higher": "urban_public", "flagged": True}
+    by_id = {rec["id"]: rec for rec in result["recommendations"]}
     assert {"rule": "rec.trust.rural_urban_gap",
-            "evidence": ["enabler.trust: urban_public 75.0 vs rural_public 16.7 (gap 58.3 points)"]} \
+            "evidence": ["enabler.trust: urban_public higher than rural_public by 58.3 points"]} \
         in by_id["rec.trust"]["because"]
+    assert by_id["rec.trust"]["priority"] == "high"  # the flagged rural-urban gap on trust
 
 
 def test_partnership_current_model_is_delegated(score_document):
