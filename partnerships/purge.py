@@ -1,44 +1,86 @@
-"""``flask --app app purge``: remove the free-text answers of rounds closed longer ago than the
-retention period. Free text is where names and candid remarks end up; the scores need none of it."""
+"""``flask --app app purge``: remove the free text of rounds closed longer ago than the retention period,
+and of individual self-assessments untouched for as long. Free text is where names and candid remarks end
+up; the scores need none of it, and they stay exactly as they were.
+
+What goes: open answers, consensus notes, dissent reasons and action texts (an action keeps its owner,
+due date and status). Organisation names are replaced by a pseudonym, an HMAC of the name with the
+installation's secret: respondents of one organisation still weigh as one (FRAMEWORK.md §7), so every
+score of a purged round, and every report already handed to a council, stays the same.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from database import db, utcnow
-from partnerships.models import Round
-from questionnaire.models import Answer, Respondent
+from partnerships.models import Action, Consensus, Round
+from questionnaire.models import Answer, Assessment, Respondent
 
 FREE_TEXT_PREFIXES = ("open.",)
-FREE_TEXT_ITEMS = ("respondent.organisation",)
+ORGANISATION_ITEM = "respondent.organisation"
+PSEUDONYM_PREFIX = "organisation-"
 
 
-def purge_free_text(retention_days: int) -> tuple[int, int]:
-    """Delete the free-text answers of rounds closed before the cut-off: (rounds, answers) affected."""
+def pseudonym(organisation: str, secret: str | bytes) -> str:
+    """The same for every spelling the scorer counts as one organisation (scoring/assessment.py: trimmed,
+    case-folded), different for different ones, and not reversible without the secret."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(key, organisation.strip().casefold().encode(), hashlib.sha256).hexdigest()
+    return f"{PSEUDONYM_PREFIX}{digest[:20]}"
+
+
+def purge_free_text(retention_days: int) -> dict[str, int]:
+    """Purge what is older than the cut-off; how many rounds, self-assessments and texts were affected."""
     cutoff = utcnow() - timedelta(days=retention_days)
-    rounds = db.session.execute(select(Round).where(Round.closed_at.is_not(None), Round.closed_at < cutoff)
-                                ).scalars().all()
-    rounds = [r for r in rounds if not r.is_open]
-    if not rounds:
-        return 0, 0
-    respondents = select(Respondent.id).where(Respondent.assessment_id.in_([r.assessment_id for r in rounds]))
-    free_text = or_(Answer.item_id.in_(FREE_TEXT_ITEMS), *(Answer.item_id.startswith(p) for p in FREE_TEXT_PREFIXES))
-    result = db.session.execute(delete(Answer).where(Answer.respondent_id.in_(respondents), free_text))
-    return len(rounds), result.rowcount
+    rounds = [r for r in db.session.execute(
+        select(Round).where(Round.closed_at.is_not(None), Round.closed_at < cutoff)).scalars() if not r.is_open]
+    individual = db.session.execute(
+        select(Assessment.id).where(Assessment.is_group.is_(False), ~Assessment.id.in_(select(Round.assessment_id)),
+                                    ~Assessment.id.in_(select(Respondent.assessment_id).where(
+                                        Respondent.last_active_at >= cutoff)))).scalars().all()
+    assessments = [r.assessment_id for r in rounds] + list(individual)
+    counts = {"rounds": len(rounds), "self_assessments": len(individual), "answers": 0, "organisations": 0,
+              "workshop_texts": 0}
+    if not assessments:
+        return counts
+    respondents = select(Respondent.id).where(Respondent.assessment_id.in_(assessments))
+    open_text = or_(*(Answer.item_id.startswith(p) for p in FREE_TEXT_PREFIXES))
+    counts["answers"] = db.session.execute(
+        delete(Answer).where(Answer.respondent_id.in_(respondents), open_text)).rowcount
+    secret = current_app.config["SECRET_KEY"]
+    for answer in db.session.execute(select(Answer).where(
+            Answer.respondent_id.in_(respondents), Answer.item_id == ORGANISATION_ITEM)).scalars():
+        if isinstance(answer.value, str) and not answer.value.startswith(PSEUDONYM_PREFIX):
+            answer.value = pseudonym(answer.value, secret)
+            counts["organisations"] += 1
+    round_ids = [r.id for r in rounds]
+    if round_ids:
+        counts["workshop_texts"] += db.session.execute(
+            update(Consensus).where(Consensus.round_id.in_(round_ids),
+                                    or_(Consensus.note.is_not(None), Consensus.dissent_reason.is_not(None)))
+            .values(note=None, dissent_reason=None)).rowcount
+        counts["workshop_texts"] += db.session.execute(
+            update(Action).where(Action.round_id.in_(round_ids), Action.text != "").values(text="")).rowcount
+    return counts
 
 
 @click.command("purge")
 @click.option("--days", type=int, default=None, help="Retention in days (default: RUPA_RETENTION_DAYS, 365).")
 @with_appcontext
 def purge_command(days: int | None) -> None:
-    """Remove free-text answers (open questions, organisation names) of rounds closed longer ago than the
-    retention period. Scores are kept."""
+    """Remove the free text (open answers, consensus notes, dissent reasons, action texts; organisation
+    names become pseudonyms) of rounds closed, and self-assessments untouched, longer ago than the
+    retention period. Scores are kept unchanged."""
     days = current_app.config["RETENTION_DAYS"] if days is None else days
-    rounds, answers = purge_free_text(days)
+    counts = purge_free_text(days)
     db.session.commit()
-    click.echo(f"purged {answers} free-text answer(s) from {rounds} round(s) closed more than {days} days ago")
+    click.echo(f"purged {counts['answers']} free-text answer(s), {counts['organisations']} organisation name(s) "
+               f"and {counts['workshop_texts']} workshop text(s) from {counts['rounds']} round(s) closed and "
+               f"{counts['self_assessments']} self-assessment(s) untouched for more than {days} days")

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 
 from partnerships.models import Round
 from questionnaire import item_bank
@@ -78,7 +79,8 @@ def consensus_rows(round_: Round, result: dict | None) -> list[dict]:
 
 
 def action_rows(round_: Round) -> list[dict]:
-    return [{"id": a.id, "text": a.text, "owner": a.owner, "due_on": a.due_on,
+    return [{"id": a.id, "text": a.text or _("Text removed after the retention period"), "owner": a.owner,
+             "due_on": a.due_on,
              "due": format_date(a.due_on, format="medium") if a.due_on else None,
              "status": a.status, "status_name": labels.STATUSES[a.status], "recommendation_id": a.recommendation_id}
             for a in round_.actions]

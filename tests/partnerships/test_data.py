@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from database import db, utcnow
 from partnerships.models import Partnership, Round
 from questionnaire.models import Answer, Assessment, Respondent
+from tests.partnerships.test_api import bearer, create_token
 
 
 def count(app, model, *where) -> int:
@@ -72,12 +73,54 @@ def test_purge_removes_free_text_of_old_closed_rounds(app, make_round, responden
     client.post(f"/r/{token}/s/open", data={"open.priorities": "Name: Jane, mayor of X"})
     round_["client"].post(f"{round_['base']}/close")
     runner = app.test_cli_runner()
-    assert "purged 0 free-text answer(s) from 0 round(s)" in runner.invoke(args=["purge"]).output
+    assert "purged 0 free-text answer(s)" in runner.invoke(args=["purge"]).output
     with app.app_context():
         db.session.execute(db.update(Round).values(closed_at=utcnow() - timedelta(days=400)))
         db.session.commit()
     output = runner.invoke(args=["purge"]).output
-    assert "purged 2 free-text answer(s) from 1 round(s)" in output  # the open answer and the organisation
+    assert "purged 1 free-text answer(s), 1 organisation name(s)" in output
     assert count(app, Answer, Answer.item_id.like("open.%")) == 0
-    assert count(app, Answer, Answer.item_id == "respondent.organisation") == 0
+    with app.app_context():
+        organisations = db.session.execute(select(Answer.value).where(
+            Answer.item_id == "respondent.organisation")).scalars().all()
+    assert len(organisations) == 1 and organisations[0].startswith("organisation-")
+    assert "Chamber" not in organisations[0]
     assert count(app, Answer, Answer.item_id.like("enabler.%")) == 33  # scores are kept
+
+
+def test_purge_keeps_every_score_and_removes_every_free_text(app, full_round, respondent_joins):
+    """The round's result is identical before and after (organisations still weigh as one), and nothing
+    typed by a person survives: open answers, organisation names, consensus notes, dissent reasons and
+    action texts."""
+    client, base = full_round["client"], full_round["base"]
+    texts = ["Jane from Village A said", "The mayor disagrees", "Ask Mr Smith at the Chamber", "Village B's clerk"]
+    late, token = respondent_joins(full_round["code"], "civil_society", submit=False)
+    assert late.post(f"/r/{token}/s/open", data={"open.priorities": texts[0]}).status_code == 303
+    client.post(f"{base}/consensus", data={"dimension": "enabler.trust", "agreed_band": "concern", "note": texts[1],
+                                          "dissent_group": "urban_public", "dissent_reason": texts[2]})
+    client.post(f"{base}/actions", data={"text": texts[3], "owner": "Chair", "status": "planned"})
+    for weighting in ("organisation", "respondent"):
+        assert texts[1] in client.get(f"{base}/results?weighting={weighting}").text
+    before = {w: client.get(f"/api/v1{base.removeprefix('/facilitator').replace('/p/', '/partnerships/')}/result"
+                            f"?weighting={w}", headers=bearer(create_token(client))).json
+              for w in ("organisation", "respondent")}
+    client.post(f"{base}/close")
+    with app.app_context():
+        db.session.execute(db.update(Round).values(closed_at=utcnow() - timedelta(days=400)))
+        db.session.commit()
+    output = app.test_cli_runner().invoke(args=["purge"]).output
+    # one open answer; nine respondents named their organisation; a consensus row and an action
+    assert "purged 1 free-text answer(s), 9 organisation name(s) and 2 workshop text(s) from 1 round(s)" in output
+    token = create_token(client)
+    for weighting, result in before.items():
+        after = client.get(f"/api/v1{base.removeprefix('/facilitator').replace('/p/', '/partnerships/')}/result"
+                           f"?weighting={weighting}", headers=bearer(token)).json
+        assert after == result
+    exported = client.get(f"{base}/export.json").text + client.get(f"{base}/export.csv").text
+    everything = exported + client.get(f"{base}/results").text + client.get(f"{base}/actions").text
+    for text in [*texts, "Village A", "Harbour Board", "Chamber", "Logistics Ltd"]:
+        assert text not in everything, text
+    assert "Chair" in client.get(f"{base}/actions").text  # owners and statuses stay
+    # A second purge changes nothing more
+    assert "purged 0 free-text answer(s), 0 organisation name(s) and 0 workshop text(s)" in \
+        app.test_cli_runner().invoke(args=["purge"]).output
