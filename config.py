@@ -72,6 +72,9 @@ DEFAULTS = {
     "REPORT_QUEUE_PATIENCE": 30,
     # Rendered PDFs kept in Redis expire after this many seconds (they are rendered again on demand).
     "PDF_CACHE_TTL": 7 * 24 * 3600,
+    # Without Redis, PDFs are kept on disk (PDF_CACHE_DIR) up to this many megabytes in all, for
+    # PDF_CACHE_TTL seconds each; the least recently rendered go first.
+    "PDF_CACHE_SIZE_MB": 500,
     # Rate-limit counters: in memory by default (or in REDIS_URL when that is set); a redis:// URL shares
     # them between processes.
     "RATELIMIT_STORAGE_URI": "memory://",

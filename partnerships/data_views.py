@@ -15,7 +15,7 @@ from partnerships import workshop
 from partnerships.views import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
 from reports import labels
-from reports.service import submitted_document
+from reports.service import forget_pdfs, submitted_document
 
 bp = Blueprint("partnership_data", __name__, url_prefix="/facilitator/p/<int:partnership_id>")
 
@@ -64,8 +64,10 @@ def export_all(partnership_id: int):
 def delete_partnership(partnership_id: int):
     partnership, _role = load_partnership(partnership_id, owner_only=True)
     if request.method == "POST" and request.form.get("confirm") == partnership.name:
+        assessments = [r.assessment_id for r in partnership.rounds]
         db.session.delete(partnership)
         db.session.commit()
+        forget_pdfs(assessments)
         flash(_("The partnership and all its answers are deleted."))
         return redirect(url_for("partnerships.index"), 303)
     mismatch = request.method == "POST"
@@ -79,6 +81,7 @@ def delete_round(partnership_id: int, number: int):
     if request.method == "POST":
         db.session.delete(round_)
         db.session.commit()
+        forget_pdfs([round_.assessment_id])
         flash(_("Round %(number)d and all its answers are deleted.", number=number))
         return redirect(url_for("partnerships.detail", partnership_id=partnership.id), 303)
     return render_template("partnerships/delete.html", partnership=partnership, round=round_, what="round")
@@ -105,6 +108,7 @@ def delete_respondent(partnership_id: int, number: int, respondent_id: int):
     if request.method == "POST":
         db.session.delete(respondent)
         db.session.commit()
+        forget_pdfs([round_.assessment_id])
         flash(_("The respondent and their answers are deleted."))
         return redirect(url_for(".respondents", partnership_id=partnership.id, number=number), 303)
     return render_template("partnerships/delete.html", partnership=partnership, round=round_,

@@ -22,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 from database import db, utcnow
 from partnerships.models import Action, Consensus, Round
 from questionnaire.models import Answer, Assessment, Respondent
+from reports.service import forget_pdfs
 
 FREE_TEXT_PREFIXES = ("open.",)
 ORGANISATION_ITEM = "respondent.organisation"
@@ -68,6 +69,7 @@ def purge_free_text(retention_days: int) -> dict[str, int]:
             .values(note=None, dissent_reason=None)).rowcount
         counts["workshop_texts"] += db.session.execute(
             update(Action).where(Action.round_id.in_(round_ids), Action.text != "").values(text="")).rowcount
+    forget_pdfs(assessments)  # the PDFs rendered before the purge hold the texts it removed
     return counts
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -22,7 +21,14 @@ from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
-from reports.service import report_context_for, score_document, submitted_batches, submitted_document, submitted_labels
+from reports.service import (
+    answers_date,
+    report_context_for,
+    score_document,
+    submitted_batches,
+    submitted_document,
+    submitted_labels,
+)
 from reports.views import pdf_download, requested_paper
 from scoring.engine import WEIGHTINGS
 
@@ -217,7 +223,7 @@ def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_le
                                submitted=len(document["respondents"]))
     lang = str(get_locale())
     result = score_document(document, weighting=weighting, lang=lang)
-    context = report_context_for(document, result, lang, datetime.now(UTC).date(),
+    context = report_context_for(document, result, lang, answers_date(round_.assessment),
                                  workshop_extra(round_, result, weighting, lang))
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
                            weighting=weighting, r=context, **extra)
@@ -248,7 +254,8 @@ def pdf_response(round_: Round, weighting: str) -> Response:
     lang = str(get_locale())
     extra = workshop_extra(round_, score_document(document, weighting=weighting, lang=lang), weighting, lang)
     back_url = url_for(".results", partnership_id=round_.partnership_id, number=round_.number, weighting=weighting)
-    return pdf_download(document, weighting, paper, f"rupa-round-{round_.number}", back_url, extra)
+    return pdf_download(document, weighting, paper, f"rupa-round-{round_.number}", back_url, round_.assessment,
+                        answers_date(round_.assessment), extra)
 
 
 EXPORT_MIMETYPES = {"json": "application/json", "csv": "text/csv",

@@ -41,13 +41,13 @@ def report_queue() -> Queue:
 
 
 def render_job(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: str,
-               extra: dict | None) -> int:
+               extra: dict | None, tag: str | None = None) -> int:
     """The job a worker runs: render the PDF into the cache (the size in bytes is the job's result)."""
-    return len(render_report_pdf(document, weighting, lang, paper, date.fromisoformat(on), extra, key))
+    return len(render_report_pdf(document, weighting, lang, paper, date.fromisoformat(on), extra, key, tag))
 
 
 def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
-                   extra: dict | None = None) -> bytes | Pending:
+                   extra: dict | None = None, tag: str | None = None) -> bytes | Pending:
     """The PDF when the cache holds it (or, without Redis, once rendered here); else where its job is.
 
     Whatever happens to Redis or the workers, the person gets the PDF: rendered here when Redis does not
@@ -57,17 +57,17 @@ def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: s
     if cached is not None:
         return cached
     if not current_app.config["REDIS_URL"]:
-        return render_report_pdf(document, weighting, lang, paper, on, extra, key)
+        return render_report_pdf(document, weighting, lang, paper, on, extra, key, tag)
     try:
-        outcome = _queued(key, document, weighting, lang, paper, on, extra)
+        outcome = _queued(key, document, weighting, lang, paper, on, extra, tag)
     except RedisError as error:
         current_app.logger.warning("PDF queue unreachable (%s): rendering in the request", error)
         outcome = None
-    return render_report_pdf(document, weighting, lang, paper, on, extra, key) if outcome is None else outcome
+    return render_report_pdf(document, weighting, lang, paper, on, extra, key, tag) if outcome is None else outcome
 
 
 def _queued(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
-            extra: dict | None) -> Pending | None:
+            extra: dict | None, tag: str | None) -> Pending | None:
     """Where the PDF's job stands (enqueued if it was never asked for), or None when it cannot run."""
     job_id = f"{current_app.config['REDIS_KEY_PREFIX'].replace(':', '-')}pdf-{key}"
     try:
@@ -87,7 +87,7 @@ def _queued(key: str, document: dict[str, Any], weighting: str, lang: str, paper
             current_app.logger.warning("no PDF worker listens on queue %s: rendering in the request", queue.name)
             return None
         job = queue.enqueue(
-            render_job, key, document, weighting, lang, paper, on.isoformat(), extra, job_id=job_id,
+            render_job, key, document, weighting, lang, paper, on.isoformat(), extra, tag, job_id=job_id,
             job_timeout=current_app.config["REPORT_JOB_TIMEOUT"], result_ttl=600, failure_ttl=3600,
             description="RUPA PDF report")
         status = job.get_status()

@@ -3,13 +3,16 @@ and a cache keyed by content so that an unchanged report is rendered once."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mimetypes
+import os
 import re
 import threading
 from pathlib import Path
 
+import diskcache
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -99,39 +102,56 @@ def render_pdf(html: str, static_folder: Path, stylesheet: str) -> tuple[bytes, 
     return pdf, fetcher.refused
 
 
+def cache_key(*parts: str) -> str:
+    """The hash of everything that goes into a PDF: same key, same PDF."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 class PdfCache:
-    """Rendered PDFs on disk, named by the hash of everything that goes into them (one machine)."""
+    """Rendered PDFs on this machine's disk (without Redis), by diskcache: each expires ``ttl`` seconds
+    after it was rendered, the whole stays under ``size_limit`` bytes (the least recently rendered go
+    first), and every PDF carries the tag of the assessment it was rendered from, so that deleting or
+    purging that data erases its PDFs too. Safe for several processes on one machine."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, ttl: int, size_limit: int):
+        self.folder, self.ttl, self.size_limit = folder, ttl, size_limit
 
-    @staticmethod
-    def key(*parts: str) -> str:
-        digest = hashlib.sha256()
-        for part in parts:
-            digest.update(part.encode())
-            digest.update(b"\0")
-        return digest.hexdigest()
+    key = staticmethod(cache_key)
+
+    def _cache(self):
+        return _disk_cache(str(self.folder), self.size_limit, os.getpid())
 
     def get(self, key: str) -> bytes | None:
-        path = self.folder / f"{key}.pdf"
-        return path.read_bytes() if path.exists() else None
+        return self._cache().get(key)
 
-    def put(self, key: str, pdf: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{key}.pdf.tmp"
-        temporary.write_bytes(pdf)
-        temporary.replace(self.folder / f"{key}.pdf")  # atomic: a reader never sees half a file
+    def put(self, key: str, pdf: bytes, tag: str | None = None) -> None:
+        self._cache().set(key, pdf, expire=self.ttl, tag=tag)
+
+    def erase(self, tag: str) -> int:
+        """Remove every PDF rendered from the data ``tag`` names; how many were removed."""
+        return self._cache().evict(tag)
+
+
+@functools.cache
+def _disk_cache(folder: str, size_limit: int, pid: int) -> diskcache.Cache:
+    """One diskcache per folder and process (its SQLite connection is not carried across a fork)."""
+    return diskcache.Cache(folder, size_limit=size_limit, tag_index=True,
+                           eviction_policy="least-recently-stored")
 
 
 class RedisPdfCache:
     """Rendered PDFs in Redis under the same keys, so that every app process and host shares them and
-    keeps no local files; each expires ``ttl`` seconds after it was rendered."""
+    keeps no local files; each expires ``ttl`` seconds after it was rendered. A set per tag names the PDFs
+    rendered from one assessment, for erasure."""
 
     def __init__(self, client, prefix: str, ttl: int):
         self.client, self.prefix, self.ttl = client, prefix, ttl
 
-    key = staticmethod(PdfCache.key)
+    key = staticmethod(cache_key)
 
     def get(self, key: str) -> bytes | None:
         """The cached PDF, or None when there is none or Redis does not answer (it is rendered again)."""
@@ -143,11 +163,23 @@ class RedisPdfCache:
             LOGGER.warning("PDF cache unreachable (%s): the report is rendered again", error)
             return None
 
-    def put(self, key: str, pdf: bytes) -> None:
+    def put(self, key: str, pdf: bytes, tag: str | None = None) -> None:
         """Keep the PDF; while Redis does not answer it is only not kept (a later request renders it)."""
         from redis.exceptions import RedisError
 
         try:
-            self.client.set(f"{self.prefix}pdf:{key}", pdf, ex=self.ttl)
+            with self.client.pipeline() as pipe:
+                pipe.set(f"{self.prefix}pdf:{key}", pdf, ex=self.ttl)
+                if tag:
+                    pipe.sadd(f"{self.prefix}pdf-tag:{tag}", key)
+                    pipe.expire(f"{self.prefix}pdf-tag:{tag}", self.ttl)
+                pipe.execute()
         except RedisError as error:
             LOGGER.warning("PDF cache unreachable (%s): the report is not kept", error)
+
+    def erase(self, tag: str) -> int:
+        """Remove every PDF rendered from the data ``tag`` names (Redis must answer: an erasure that
+        cannot be done is an error, not a warning)."""
+        keys = self.client.smembers(f"{self.prefix}pdf-tag:{tag}")
+        names = [f"{self.prefix}pdf:{key.decode() if isinstance(key, bytes) else key}" for key in keys]
+        return self.client.delete(*names, f"{self.prefix}pdf-tag:{tag}") - 1 if names else 0

@@ -14,7 +14,7 @@ from typing import Any
 import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from database import db
 from extensions import redis_client
@@ -130,7 +130,39 @@ def pdf_cache() -> PdfCache | RedisPdfCache:
     config = current_app.config
     if config["REDIS_URL"]:
         return RedisPdfCache(redis_client(), config["REDIS_KEY_PREFIX"], config["PDF_CACHE_TTL"])
-    return PdfCache(Path(config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"))
+    return PdfCache(Path(config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"),
+                    config["PDF_CACHE_TTL"], config["PDF_CACHE_SIZE_MB"] * 1024 * 1024)
+
+
+def pdf_tag(assessment_id: int) -> str:
+    """The cache tag of the PDFs rendered from one assessment's data (a round's or a self-assessment's)."""
+    return f"assessment-{assessment_id}"
+
+
+def forget_pdfs(assessment_ids) -> None:
+    """Erase every cached PDF rendered from these assessments' data: after a respondent, a round or a
+    partnership is deleted, or a round is purged, no copy of what was removed is served or kept."""
+    from redis.exceptions import RedisError
+
+    cache = pdf_cache()
+    for assessment_id in assessment_ids:
+        try:
+            cache.erase(pdf_tag(assessment_id))
+        except RedisError as error:  # the data is gone; its PDFs expire within PDF_CACHE_TTL
+            current_app.logger.error("PDFs of assessment %d could not be erased (%s): they expire within %d s",
+                                     assessment_id, error, current_app.config["PDF_CACHE_TTL"])
+
+
+def answers_date(assessment: Assessment, only: Respondent | None = None) -> date:
+    """The date a report's answers are as of: the last submission (today when there is none), of
+    ``only`` one respondent when given. The report is dated by its data, so an unchanged report is the
+    same PDF, cached once, whatever the day it is opened."""
+    query = select(func.max(Respondent.submitted_at)).where(
+        Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
+    if only is not None:
+        query = query.where(Respondent.id == only.id)
+    last = db.session.execute(query).scalar()
+    return last.date() if last else datetime.now(UTC).date()
 
 
 def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
@@ -142,14 +174,14 @@ def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: s
 
 
 def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
-                      extra: dict | None, key: str) -> bytes:
-    """Render a PDF report and keep it in the cache under ``key``."""
+                      extra: dict | None, key: str, tag: str | None = None) -> bytes:
+    """Render a PDF report and keep it in the cache under ``key``, tagged with the data it came from."""
     result = score_document(document, weighting=weighting, lang=lang)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
                               Path(current_app.static_folder), REPORT_STYLESHEET)
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
-    pdf_cache().put(key, pdf)
+    pdf_cache().put(key, pdf, tag)
     return pdf
 
 

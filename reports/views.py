@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from questionnaire.models import Assessment
 from questionnaire.views import load_respondent, respondent_entity
 from reports.jobs import Pending, pdf_or_pending
 from reports.pdf import PAPER_SIZES
-from reports.service import report_context_for, score_document, submitted_document
+from reports.service import answers_date, pdf_tag, report_context_for, score_document, submitted_document
 
 bp = Blueprint("reports", __name__)
 
 
-def _submitted_document(token: str):
+def _submitted(token: str):
+    """The respondent's own document and the respondent, or None before they submitted."""
     respondent, _questionnaire = load_respondent(token)
     if not respondent.is_submitted:
         return None
     entity = respondent_entity(respondent)
-    return submitted_document(entity.assessment, only=entity)
+    return submitted_document(entity.assessment, only=entity), entity
 
 
 @bp.get("/r/<token>/report")
 def report_page(token: str):
-    document = _submitted_document(token)
-    if document is None:
+    submitted = _submitted(token)
+    if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
+    document, respondent = submitted
     lang = str(get_locale())
     result = score_document(document, lang=lang)
     return render_template(
         "reports/report_page.html",
-        r=report_context_for(document, result, lang, datetime.now(UTC).date()),
+        r=report_context_for(document, result, lang, answers_date(respondent.assessment, only=respondent)),
         pdf_url=url_for(".report_pdf_download", token=token, lang=lang),
         pdf_letter_url=url_for(".report_pdf_download", token=token, lang=lang, paper="letter"),
     )
@@ -42,10 +45,12 @@ def report_page(token: str):
 @bp.get("/r/<token>/report.pdf")
 def report_pdf_download(token: str):
     paper = requested_paper()
-    document = _submitted_document(token)
-    if document is None:
+    submitted = _submitted(token)
+    if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
-    return pdf_download(document, "organisation", paper, "rupa-report", url_for(".report_page", token=token))
+    document, respondent = submitted
+    return pdf_download(document, "organisation", paper, "rupa-report", url_for(".report_page", token=token),
+                        respondent.assessment, answers_date(respondent.assessment, only=respondent))
 
 
 def requested_paper() -> str:
@@ -55,14 +60,13 @@ def requested_paper() -> str:
     return paper
 
 
-def pdf_download(document: dict, weighting: str, paper: str, stem: str, back_url: str,
-                 extra: dict | None = None) -> Response:
+def pdf_download(document: dict, weighting: str, paper: str, stem: str, back_url: str, assessment: Assessment,
+                 on: date, extra: dict | None = None) -> Response:
     """The PDF report as a download, or (while a worker renders it) a page that follows its progress.
 
     The waiting page answers 202 and reloads nothing by itself: a script asks the same URL for JSON
     every two seconds and starts the download when it is ready; without JavaScript, "Check again" does."""
-    today = datetime.now(UTC).date()
-    outcome = pdf_or_pending(document, weighting, str(get_locale()), paper, today, extra)
+    outcome = pdf_or_pending(document, weighting, str(get_locale()), paper, on, extra, pdf_tag(assessment.id))
     wants_json = request.accept_mimetypes.best == "application/json"
     if isinstance(outcome, Pending):
         status = 500 if outcome.state == "failed" else 202
@@ -72,6 +76,6 @@ def pdf_download(document: dict, weighting: str, paper: str, stem: str, back_url
     if wants_json:
         return jsonify(state="ready", ahead=None)
     return Response(outcome, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{stem}-{today.isoformat()}.pdf"',
+        "Content-Disposition": f'attachment; filename="{stem}-{on.isoformat()}.pdf"',
         "Cache-Control": "private, max-age=0",
     })
