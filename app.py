@@ -19,7 +19,7 @@ from config import load_config
 from database import db
 from deployment import check_command, watch_proxy_headers
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
-from pages import access, errors, i18n, security
+from pages import access, errors, i18n, once, security
 from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
@@ -79,7 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(watch_proxy_headers)
     app.before_request(access.enforce_access)
     app.before_request(i18n.remember_requested_language)
-    app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html)
+    app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html, once_value=once.new_value)
     app.context_processor(lambda: {
         "language_links": i18n.language_links, "get_locale": get_locale, "format_decimal": format_decimal,
     })

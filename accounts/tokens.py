@@ -25,9 +25,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(facilitator: Facilitator, name: str) -> tuple[ApiToken, str]:
-    """A new token for this facilitator; returns the row and the token itself (never stored)."""
-    token = PREFIX + secrets.token_urlsafe(32)
+def create_token(facilitator: Facilitator, name: str, secret: str | None = None) -> tuple[ApiToken, str]:
+    """A new token for this facilitator; returns the row and the token itself (never stored). ``secret``,
+    when given, is its random part (pages/once.py derives it from the form, so a repeat finds it)."""
+    token = PREFIX + (secret or secrets.token_urlsafe(32))
     row = ApiToken(facilitator_id=facilitator.id, name=name.strip(), token_hash=hash_token(token),
                    hint=token[:HINT_LENGTH])
     db.session.add(row)
@@ -61,3 +62,7 @@ def facilitator_for(authorization: str | None) -> Facilitator | None:
         with write_transaction():  # API reads are GETs: the one write takes the writers' queue
             db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return row.facilitator
+
+
+def exists(token: str) -> bool:
+    return db.session.execute(select(ApiToken.id).where(ApiToken.token_hash == hash_token(token))).first() is not None

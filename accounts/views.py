@@ -6,12 +6,14 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from accounts import tokens
 from accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm, SignUpForm
 from accounts.models import Facilitator, normalise_email
 from database import db
 from extensions import limiter, login_manager
+from pages.once import derived_token, once
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -47,6 +49,7 @@ def _sign_in(facilitator: Facilitator) -> None:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
+@once
 def signup():
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404, description=_("Sign-up is closed on this installation. Ask its administrator for an account."))
@@ -91,6 +94,7 @@ def signout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@once
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -112,8 +116,15 @@ def api_tokens():
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
-        _row, new_token = tokens.create_token(current_user, form.name.data)
-        db.session.commit()
+        # A second click (or two at once) shows the same token again: its secret comes from the form.
+        secret = derived_token("api-token", 32)
+        new_token = tokens.PREFIX + secret if secret else None
+        if new_token is None or not tokens.exists(new_token):
+            try:
+                _row, new_token = tokens.create_token(current_user, form.name.data, secret)
+                db.session.commit()
+            except IntegrityError:  # its twin made it first
+                db.session.rollback()
         form = ApiTokenForm(formdata=None)
     response = current_app.make_response((render_template(
         "accounts/tokens.html", form=form, tokens=tokens.tokens_of(current_user), new_token=new_token,
@@ -124,6 +135,7 @@ def api_tokens():
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
+@once
 def revoke_api_token(token_id: int):
     if not tokens.revoke(current_user, token_id):
         abort(404)

@@ -11,6 +11,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from database import db
+from pages.once import once
 from partnerships import workshop
 from partnerships.views import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
@@ -61,6 +62,7 @@ def export_all(partnership_id: int):
 
 
 @bp.route("/delete", methods=["GET", "POST"])
+@once
 def delete_partnership(partnership_id: int):
     partnership, _role = load_partnership(partnership_id, owner_only=True)
     if request.method == "POST" and request.form.get("confirm") == partnership.name:
@@ -76,6 +78,7 @@ def delete_partnership(partnership_id: int):
 
 
 @bp.route("/rounds/<int:number>/delete", methods=["GET", "POST"])
+@once
 def delete_round(partnership_id: int, number: int):
     partnership, round_ = load_round(partnership_id, number)
     if request.method == "POST":
@@ -100,6 +103,7 @@ def respondents(partnership_id: int, number: int):
 
 
 @bp.route("/rounds/<int:number>/respondents/<int:respondent_id>/delete", methods=["GET", "POST"])
+@once
 def delete_respondent(partnership_id: int, number: int, respondent_id: int):
     partnership, round_ = load_round(partnership_id, number)
     respondent = db.session.get(Respondent, respondent_id)

@@ -7,13 +7,16 @@ from flask import Blueprint, abort, current_app, redirect, render_template, url_
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from database import db
 from extensions import count_failed_lookup, limiter
+from pages.once import derived_token
 from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
 from partnerships.views import group_report_page
+from questionnaire import journey
 from questionnaire.journey import looks_like_token
 from questionnaire.views import load_respondent, respondent_entity
 
@@ -49,9 +52,16 @@ def join_round(invite_token: str):
         return render_template("partnerships/closed.html", round=round_), 409
     form = JoinForm()
     if form.validate_on_submit():
-        _respondent, token = service.join_round(round_, form.group.data, form.organisation.data,
-                                                str(get_locale()))
-        db.session.commit()
+        # A second click on "Join" (or two at once) is the same respondent: the token comes from the form.
+        token = derived_token("respondent", journey.TOKEN_BYTES)
+        if token is not None and journey.respondent_exists(token):
+            return redirect(url_for("questionnaire.welcome", token=token), 303)
+        try:
+            _respondent, token = service.join_round(round_, form.group.data, form.organisation.data,
+                                                    str(get_locale()), token)
+            db.session.commit()
+        except IntegrityError:  # the twin of this click made it first
+            db.session.rollback()
         return redirect(url_for("questionnaire.welcome", token=token), 303)
     questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
     lang = str(get_locale())

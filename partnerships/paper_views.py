@@ -17,6 +17,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from database import db, reads_first, write_transaction
+from pages.once import once
 from partnerships import imports
 from partnerships.views import load_round, questionnaire_for
 from questionnaire import item_bank, paper
@@ -146,6 +147,7 @@ def _next_reference(taken: set[str]) -> str:
 
 
 @bp.route("/enter", methods=["GET", "POST"])
+@once
 def enter(partnership_id: int, number: int):
     """Type in one paper form; on saving, the next blank form opens with the next form number."""
     partnership, round_ = load_round(partnership_id, number)
@@ -200,7 +202,7 @@ class UploadForm(FlaskForm):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@reads_first
+@reads_first  # no @once: its write lock would come first; a repeat is refused by the unique references
 def upload(partnership_id: int, number: int):
     """Upload paper answers in the export format: stored whole, or not at all with every fault listed."""
     partnership, round_ = load_round(partnership_id, number)

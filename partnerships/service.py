@@ -131,9 +131,11 @@ def set_open(round_: Round, is_open: bool) -> None:
     db.session.flush()
 
 
-def join_round(round_: Round, group: str, organisation: str | None, lang: str) -> tuple[Respondent, str]:
-    """A new respondent of the round, known only by its private token; no personal data."""
-    token = secrets.token_urlsafe(journey.TOKEN_BYTES)
+def join_round(round_: Round, group: str, organisation: str | None, lang: str,
+               token: str | None = None) -> tuple[Respondent, str]:
+    """A new respondent of the round, known only by its private token (new unless ``token`` is given);
+    no personal data."""
+    token = token or secrets.token_urlsafe(journey.TOKEN_BYTES)
     respondent = Respondent(assessment=round_.assessment, token_hash=journey.hash_token(token), lang=lang,
                             current_section=None)
     respondent.answers.append(Answer(item_id="respondent.group", value=group))

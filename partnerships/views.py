@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from database import db, read_only
+from pages.once import once
 from partnerships import exports, service, workshop
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Partnership, Round
@@ -76,6 +77,7 @@ def _page_number() -> int:
 
 
 @bp.post("/partnerships")
+@once
 def create():
     form = PartnershipForm()
     if not form.validate():
@@ -100,6 +102,7 @@ def _profile_items():
 
 
 @bp.route("/p/<int:partnership_id>/profile", methods=["GET", "POST"])
+@once
 def profile(partnership_id: int):
     partnership, _role = load_partnership(partnership_id)
     questionnaire, items = _profile_items()
@@ -123,6 +126,7 @@ def profile(partnership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/facilitators")
+@once
 def add_facilitator(partnership_id: int):
     partnership, role = load_partnership(partnership_id, owner_only=True)
     form = CoFacilitatorForm()
@@ -137,6 +141,7 @@ def add_facilitator(partnership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/rounds")
+@once
 def open_round(partnership_id: int):
     partnership, _role = load_partnership(partnership_id)
     round_ = service.open_round(partnership, current_app.config["QUESTIONNAIRE_VERSION"])

@@ -59,21 +59,32 @@ def dimension_step(result: dict, document: dict, dimension_id: str, questionnair
     }
 
 
-def consensus_rows(round_: Round, result: dict | None) -> list[dict]:
+def consensus_rows(round_: Round, result: dict | None, drafts: dict | None = None) -> list[dict]:
+    """Each dimension's computed band and recorded consensus; with ``drafts`` (the forms of a page sent
+    back with an error), what was typed in each row instead, so that nothing typed is lost."""
     recorded = {c.dimension: c for c in round_.consensus}
     rows = []
     for dimension_id in DIMENSION_IDS:
         computed = result["dimensions"][dimension_id]["band"] if result else "insufficient_data"
         entry = recorded.get(dimension_id)
+        agreed, note = (entry.agreed_band, entry.note) if entry else (None, None)
+        group, reason = (entry.dissent_group, entry.dissent_reason) if entry else (None, None)
+        draft = (drafts or {}).get(dimension_id)
+        if draft is not None:
+            agreed, note = draft.agreed_band.data, draft.note.data
+            group, reason = draft.dissent_group.data or None, draft.dissent_reason.data
         rows.append({
             "id": dimension_id, "name": labels.DIMENSIONS[dimension_id],
             "computed": computed, "computed_name": labels.BANDS[computed],
-            "agreed": entry.agreed_band if entry else None,
-            "agreed_name": labels.BANDS[entry.agreed_band] if entry else None,
+            "agreed": agreed, "agreed_name": labels.BANDS.get(agreed),
+            "recorded": entry is not None,
             "differs": bool(entry) and entry.agreed_band != computed,
-            "note": entry.note if entry else None,
-            "dissent_group": labels.GROUPS[entry.dissent_group] if entry and entry.dissent_group else None,
-            "dissent_reason": entry.dissent_reason if entry else None,
+            "note": note,
+            "dissent": group,
+            "dissent_group": labels.GROUPS.get(group),
+            "dissent_reason": reason,
+            "errors": {name: field.errors[0] for name, field in draft._fields.items() if field.errors}
+            if draft is not None else {},
         })
     return rows
 

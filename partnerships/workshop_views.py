@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from database import db
+from pages.once import once
 from partnerships import service, workshop
 from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
@@ -70,6 +70,7 @@ def projector_state(partnership_id: int, number: int):
 
 
 @bp.post("/projector/<any(next, previous):direction>")
+@once
 def move(partnership_id: int, number: int, direction: str):
     partnership, round_ = load_round(partnership_id, number)
     round_.workshop_step = workshop.neighbour_step(round_.workshop_step, 1 if direction == "next" else -1)
@@ -77,34 +78,84 @@ def move(partnership_id: int, number: int, direction: str):
     return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
 
 
+CONSENSUS_FIELDS = ("agreed_band", "note", "dissent_group", "dissent_reason")
+
+
+def _consensus_forms(round_) -> dict[str, ConsensusForm]:
+    """One form per dimension from the posted page, its fields prefixed with the dimension id. A post
+    that names one ``dimension`` with unprefixed fields (an older page, a script) fills that one form."""
+    single = request.form.get("dimension")
+    if single is not None and single not in DIMENSION_IDS:
+        abort(400, description=_("Unknown dimension."))
+    stored = {c.dimension: c for c in round_.consensus}
+    prefixed = any(key.endswith(tuple(f"-{f}" for f in CONSENSUS_FIELDS)) for key in request.form)
+    forms, pressed = {}, None
+    for dimension_id in DIMENSION_IDS:
+        if single is not None and not prefixed:
+            if dimension_id != single:
+                continue
+            form = ConsensusForm(meta={"csrf": False})
+        else:
+            form = ConsensusForm(prefix=dimension_id, meta={"csrf": False})
+            if not any(f"{dimension_id}-{f}" in request.form for f in CONSENSUS_FIELDS):
+                continue
+        entry = stored.get(dimension_id)
+        typed = any(form[f].data for f in ("note", "dissent_group", "dissent_reason"))
+        if form.agreed_band.data is None and not typed and entry is None:
+            if dimension_id == single:
+                pressed = form  # its button was pressed: an error unless another row is being recorded
+            continue  # untouched and never recorded
+        forms[dimension_id] = form
+    if not forms and pressed is not None:
+        forms[single] = pressed
+    return forms
+
+
 @bp.route("/consensus", methods=["GET", "POST"])
+@once
 def consensus(partnership_id: int, number: int):
+    """Every dimension's consensus on one page and in one form: recording keeps what was typed in every
+    row (all rows with a rating are recorded at once; on an error nothing is, and every draft is shown
+    again)."""
     partnership, round_ = load_round(partnership_id, number)
     _document, result = round_result(round_, str(get_locale()))
-    form, failed = None, None
+    forms, failed = {}, []
     if request.method == "POST":
-        dimension_id = request.form.get("dimension")
-        if dimension_id not in DIMENSION_IDS:
-            abort(400, description=_("Unknown dimension."))
-        form = ConsensusForm()
-        if form.validate():
-            entry = db.session.execute(select(Consensus).where(
-                Consensus.round_id == round_.id, Consensus.dimension == dimension_id)).scalar_one_or_none()
-            if entry is None:
-                entry = Consensus(round_id=round_.id, dimension=dimension_id)
-                db.session.add(entry)
-            entry.agreed_band = form.agreed_band.data
-            entry.note = form.note.data or None
-            entry.dissent_group = form.dissent_group.data or None
-            entry.dissent_reason = form.dissent_reason.data or None
+        forms = _consensus_forms(round_)
+        failed = [d for d, form in forms.items() if not form.validate()]
+        if not failed:
+            recorded = _record_consensus(round_, forms)
             db.session.commit()
-            flash(_("Consensus recorded for %(dimension)s.", dimension=labels.DIMENSIONS[dimension_id]))
+            if len(recorded) == 1:
+                flash(_("Consensus recorded for %(dimension)s.", dimension=labels.DIMENSIONS[recorded[0]]))
+            elif recorded:
+                flash(_("Consensus recorded for %(num)d dimensions.", num=len(recorded)))
+            anchor = request.form.get("dimension") or (recorded[0] if recorded else None)
             return redirect(url_for(".consensus", partnership_id=partnership.id, number=number,
-                                    _anchor=f"c-{dimension_id}"), 303)
-        failed = dimension_id
+                                    _anchor=f"c-{anchor}" if anchor else None), 303)
     return render_template("partnerships/consensus.html", partnership=partnership, round=round_,
-                           rows=workshop.consensus_rows(round_, result), failed=failed, failed_form=form,
-                           group_names=labels.GROUPS, band_names=labels.BANDS), 400 if failed else 200
+                           rows=workshop.consensus_rows(round_, result, drafts=forms if failed else None),
+                           failed=failed, forms=forms, group_names=labels.GROUPS,
+                           band_names=labels.BANDS), 400 if failed else 200
+
+
+def _record_consensus(round_, forms: dict[str, ConsensusForm]) -> list[str]:
+    """Store the rows that changed; the dimension ids recorded."""
+    stored = {c.dimension: c for c in round_.consensus}
+    recorded = []
+    for dimension_id, form in forms.items():
+        values = {"agreed_band": form.agreed_band.data, "note": form.note.data or None,
+                  "dissent_group": form.dissent_group.data or None, "dissent_reason": form.dissent_reason.data or None}
+        entry = stored.get(dimension_id)
+        if entry is not None and all(getattr(entry, k) == v for k, v in values.items()):
+            continue
+        if entry is None:
+            entry = Consensus(round_id=round_.id, dimension=dimension_id)
+            db.session.add(entry)
+        for key, value in values.items():
+            setattr(entry, key, value)
+        recorded.append(dimension_id)
+    return recorded
 
 
 def _recommendations(round_, lang: str) -> list[dict]:
@@ -113,6 +164,7 @@ def _recommendations(round_, lang: str) -> list[dict]:
 
 
 @bp.route("/actions", methods=["GET", "POST"])
+@once
 def actions(partnership_id: int, number: int):
     partnership, round_ = load_round(partnership_id, number)
     lang = str(get_locale())
@@ -143,6 +195,7 @@ def _load_action(round_, action_id: int) -> Action:
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@once
 def edit_action(partnership_id: int, number: int, action_id: int):
     partnership, round_ = load_round(partnership_id, number)
     action = _load_action(round_, action_id)
@@ -162,6 +215,7 @@ def edit_action(partnership_id: int, number: int, action_id: int):
 
 
 @bp.post("/actions/<int:action_id>/delete")
+@once
 def delete_action(partnership_id: int, number: int, action_id: int):
     partnership, round_ = load_round(partnership_id, number)
     db.session.delete(_load_action(round_, action_id))

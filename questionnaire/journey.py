@@ -29,9 +29,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_assessment(questionnaire: Questionnaire, lang: str) -> tuple[Respondent, str]:
-    """Create an individual assessment with its one respondent; return it with the private token."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+def start_assessment(questionnaire: Questionnaire, lang: str, token: str | None = None) -> tuple[Respondent, str]:
+    """Create an individual assessment with its one respondent; return it with the private token (a new
+    one unless ``token`` is given: pages/once.py derives it from the form for a repeat to find it)."""
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     assessment = Assessment(questionnaire_version=questionnaire.version)
     respondent = Respondent(
         assessment=assessment,
@@ -232,3 +233,8 @@ def submit(respondent_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def respondent_exists(token: str) -> bool:
+    found = db.session.execute(select(Respondent.id).where(Respondent.token_hash == hash_token(token))).first()
+    return found is not None

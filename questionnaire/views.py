@@ -10,10 +10,12 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from database import db, reads_first, write_transaction
 from pages.i18n import switch_language_to
+from pages.once import derived_token
 from questionnaire import journey
 from questionnaire.content import Questionnaire
 from questionnaire.forms import from_value, section_form_class
@@ -73,8 +75,15 @@ def refuse_if_closed(respondent: Respondent) -> None:
 
 @bp.post("/start")
 def start():
-    respondent, token = journey.start_assessment(current_questionnaire(), str(get_locale()))
-    db.session.commit()
+    """A second click on "Start" (or two at once) opens the same assessment: its token comes from the form."""
+    token = derived_token("respondent", journey.TOKEN_BYTES)
+    if token is not None and journey.respondent_exists(token):
+        return redirect(url_for(".welcome", token=token), 303)
+    try:
+        _respondent, token = journey.start_assessment(current_questionnaire(), str(get_locale()), token)
+        db.session.commit()
+    except IntegrityError:  # the twin of this click made it first
+        db.session.rollback()
     return redirect(url_for(".welcome", token=token), 303)
 
 

@@ -108,7 +108,7 @@ def _projector_dimension(page, site):
 
 def _consensus_error(page, site):
     page.goto(site.url + site.partnership + "/rounds/1/consensus")
-    page.locator(".consensus-row form").first.locator("button[type=submit]").click()
+    page.locator(".consensus-row").first.locator("button[type=submit]").click()
 
 
 def _actions_error(page, site):

@@ -40,7 +40,7 @@ def test_projector_steps_persist_and_show_distributions(full_round):
 def test_consensus_keeps_both_ratings(full_round):
     client, base = full_round["client"], full_round["base"]
     page = client.get(f"{base}/consensus")
-    assert page.status_code == 200 and page.text.count('name="agreed_band"') == 3 * 26
+    assert page.status_code == 200 and page.text.count('-agreed_band"') == 3 * 26 + 26  # radios and labels' ids
     saved = client.post(f"{base}/consensus", data={
         "dimension": "barrier.power_asymmetry", "agreed_band": "concern",
         "note": "Rural seats are few.", "dissent_group": "urban_public",
@@ -55,6 +55,33 @@ def test_consensus_keeps_both_ratings(full_round):
                        ).status_code == 400
     tampered = client.post(f"{base}/consensus", data={"dimension": "enabler.trust", "agreed_band": "perfect"})
     assert tampered.status_code == 400
+
+
+def test_consensus_records_every_row_and_keeps_drafts_on_an_error(full_round):
+    """What is typed in one row is never lost when another is recorded or has an error."""
+    client, base = full_round["client"], full_round["base"]
+    page = {"dimension": "enabler.trust",
+            "enabler.trust-agreed_band": "concern", "enabler.trust-note": "Trust is thin.",
+            "enabler.trust-dissent_group": "",
+            "enabler.leadership-note": "No band chosen yet, but a note typed.",
+            "enabler.leadership-dissent_group": "",
+            "barrier.funding-agreed_band": "developing", "barrier.funding-dissent_group": "business",
+            "barrier.funding-dissent_reason": "Business pays more than its share."}
+    failed = client.post(f"{base}/consensus", data=page)
+    assert failed.status_code == 400
+    assert "Leadership: Choose the rating the group agreed on." in failed.text
+    for typed in ("Trust is thin.", "No band chosen yet, but a note typed.", "Business pays more than its share."):
+        assert typed in failed.text  # every draft is shown again
+    assert "Consensus recorded" not in client.get(f"{base}/consensus").text
+    page["enabler.leadership-agreed_band"] = "developing"
+    saved = client.post(f"{base}/consensus", data=page)
+    assert saved.status_code == 303
+    again = client.get(saved.location).text
+    assert "Consensus recorded for 3 dimensions." in again
+    for typed in ("Trust is thin.", "No band chosen yet, but a note typed.", "Business pays more than its share."):
+        assert typed in again
+    report = client.get(f"{base}/results").text
+    assert "Business pays more than its share." in report and "Trust is thin." in report
 
 
 def test_action_plan_from_recommendations_and_own(full_round):
