@@ -46,3 +46,7 @@ class ApiTokenForm(FlaskForm):
     name = StringField(_l("What is this token for?"), validators=[
         DataRequired(message=_l("Give the token a name, such as the dashboard that will use it.")),
         Length(max=100)], filters=[strip])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[InputRequired(), Length(max=200)])

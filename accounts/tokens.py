@@ -41,11 +41,14 @@ def tokens_of(facilitator: Facilitator) -> list[ApiToken]:
         select(ApiToken).where(ApiToken.facilitator_id == facilitator.id).order_by(ApiToken.created_at)).scalars())
 
 
-def revoke(facilitator: Facilitator, token_id: int) -> bool:
-    """Delete one of this facilitator's tokens; False when it is not theirs (or already gone)."""
-    result = db.session.execute(delete(ApiToken).where(ApiToken.id == token_id,
-                                                       ApiToken.facilitator_id == facilitator.id))
-    return result.rowcount == 1
+def revoke(facilitator: Facilitator, token_id: int) -> str | None:
+    """Delete one of this facilitator's tokens: its name, or None when it is not theirs (or already gone)."""
+    name = db.session.execute(select(ApiToken.name).where(ApiToken.id == token_id,
+                                                          ApiToken.facilitator_id == facilitator.id)).scalar()
+    if name is None:
+        return None
+    db.session.execute(delete(ApiToken).where(ApiToken.id == token_id))
+    return name
 
 
 def facilitator_for(authorization: str | None) -> Facilitator | None:

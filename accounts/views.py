@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts import tokens
-from accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm, SignUpForm
+from accounts.forms import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, SignInForm, SignUpForm
 from accounts.models import Facilitator, normalise_email
 from database import db
 from extensions import limiter, login_manager
 from pages.once import derived_token, once
+from partnerships import audit, service
+from reports.service import forget_pdfs
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -122,12 +124,14 @@ def api_tokens():
         if new_token is None or not tokens.exists(new_token):
             try:
                 _row, new_token = tokens.create_token(current_user, form.name.data, secret)
+                audit.record("create_token", None, name=form.name.data.strip())
                 db.session.commit()
             except IntegrityError:  # its twin made it first
                 db.session.rollback()
         form = ApiTokenForm(formdata=None)
     response = current_app.make_response((render_template(
         "accounts/tokens.html", form=form, tokens=tokens.tokens_of(current_user), new_token=new_token,
+        entries=audit.entries(facilitator_id=current_user.id),
         openapi_url=url_for("api.openapi", _external=True)), 400 if form.errors else 200))
     response.headers["Cache-Control"] = "no-store"  # the new token must not stay in a cache
     return response
@@ -137,8 +141,33 @@ def api_tokens():
 @login_required
 @once
 def revoke_api_token(token_id: int):
-    if not tokens.revoke(current_user, token_id):
+    name = tokens.revoke(current_user, token_id)
+    if name is None:
         abort(404)
+    audit.record("revoke_token", None, name=name)
     db.session.commit()
     flash(_("The token is revoked: programs using it can no longer read your partnerships."))
     return redirect(url_for(".api_tokens"), 303)
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+@once
+def delete_account():
+    """Delete one's own account after seeing what happens to each partnership, and confirming with the
+    password: owned partnerships pass to a co-facilitator, or are deleted with their data when nobody
+    else facilitates them."""
+    form = DeleteAccountForm()
+    plan = service.departure(current_user)
+    if form.validate_on_submit():
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append(_("This is not your password. Nothing was deleted."))
+        else:
+            erased = service.delete_account(current_user._get_current_object())
+            db.session.commit()
+            forget_pdfs(erased)
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted."))
+            return redirect(url_for("pages.home"), 303)
+    return render_template("accounts/delete.html", form=form, plan=plan), 400 if form.errors else 200

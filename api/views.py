@@ -17,7 +17,7 @@ from sqlalchemy import select
 from api.openapi import document, file_schema_faults
 from database import db, reads_first
 from extensions import csrf, limiter
-from partnerships import service
+from partnerships import audit, service
 from partnerships.models import Partnership, Round
 from partnerships.views import EXPORT_MIMETYPES, export_body
 from reports.service import score_document, submitted_document
@@ -117,10 +117,13 @@ def round_result(partnership_id: int, number: int):
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
 def round_export(partnership_id: int, number: int, kind: str):
     """The round's submitted answers: the assessment file (JSON), or one row per respondent (CSV, XLSX)."""
+    round_ = _round()
     with force_locale("en"):
-        body = export_body(_round(), kind, "en")
+        body = export_body(round_, kind, "en")
     if body is None:
         return api_error(409, "no_answers", "Nobody has submitted answers in this round yet.")
+    audit.record_now("export", round_.partnership_id, by=g.api_facilitator, round=round_.number,
+                     format=f"{kind.upper()} (API)")
     return Response(body, mimetype=EXPORT_MIMETYPES[kind])
 
 

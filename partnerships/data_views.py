@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from database import db
 from pages.once import once
-from partnerships import workshop
+from partnerships import audit, workshop
 from partnerships.views import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
 from reports import labels
@@ -57,6 +57,7 @@ def export_all(partnership_id: int):
                          if k in ("text", "owner", "due_on", "status", "recommendation_id")}
                         for row in workshop.action_rows(round_)],
         })
+    audit.record_now("export_all", partnership.id)
     return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="rupa-partnership-{partnership.id}.json"'})
 
@@ -68,6 +69,7 @@ def delete_partnership(partnership_id: int):
     if request.method == "POST" and request.form.get("confirm") == partnership.name:
         assessments = [r.assessment_id for r in partnership.rounds]
         db.session.delete(partnership)
+        audit.record("delete_partnership", None, name=partnership.name)
         db.session.commit()
         forget_pdfs(assessments)
         flash(_("The partnership and all its answers are deleted."))
@@ -83,6 +85,7 @@ def delete_round(partnership_id: int, number: int):
     partnership, round_ = load_round(partnership_id, number)
     if request.method == "POST":
         db.session.delete(round_)
+        audit.record("delete_round", partnership.id, round=number)
         db.session.commit()
         forget_pdfs([round_.assessment_id])
         flash(_("Round %(number)d and all its answers are deleted.", number=number))
@@ -111,6 +114,7 @@ def delete_respondent(partnership_id: int, number: int, respondent_id: int):
         abort(404)
     if request.method == "POST":
         db.session.delete(respondent)
+        audit.record("delete_respondent", partnership.id, round=number)
         db.session.commit()
         forget_pdfs([round_.assessment_id])
         flash(_("The respondent and their answers are deleted."))

@@ -114,4 +114,6 @@ class Action(db.Model):
     owner: Mapped[str | None] = mapped_column(String(200))
     due_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="planned")
+    # The round whose plan this action was carried over from, for review in this one (None: new here).
+    carried_from: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

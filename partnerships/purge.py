@@ -20,6 +20,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, update
 
 from database import db, utcnow
+from partnerships import audit
 from partnerships.models import Action, Consensus, Round
 from questionnaire.models import Answer, Assessment, Respondent
 from reports.service import forget_pdfs
@@ -48,7 +49,8 @@ def purge_free_text(retention_days: int) -> dict[str, int]:
                                         Respondent.last_active_at >= cutoff)))).scalars().all()
     assessments = [r.assessment_id for r in rounds] + list(individual)
     counts = {"rounds": len(rounds), "self_assessments": len(individual), "answers": 0, "organisations": 0,
-              "workshop_texts": 0}
+              "workshop_texts": 0, "audit_entries": 0}
+    counts["audit_entries"] = audit.forget_older_than(retention_days)
     if not assessments:
         return counts
     respondents = select(Respondent.id).where(Respondent.assessment_id.in_(assessments))
@@ -70,6 +72,8 @@ def purge_free_text(retention_days: int) -> dict[str, int]:
         counts["workshop_texts"] += db.session.execute(
             update(Action).where(Action.round_id.in_(round_ids), Action.text != "").values(text="")).rowcount
     forget_pdfs(assessments)  # the PDFs rendered before the purge hold the texts it removed
+    for round_ in rounds:
+        audit.record("purge", round_.partnership_id, round=round_.number)
     return counts
 
 

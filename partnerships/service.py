@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from accounts.models import Facilitator, normalise_email
 from database import db, utcnow
-from partnerships.models import Membership, Partnership, Round
+from partnerships import audit
+from partnerships.models import Action, Membership, Partnership, Round
 from questionnaire import item_bank, journey
 from questionnaire.models import Answer, Assessment, Respondent
 
@@ -38,6 +39,50 @@ def partnerships_of(facilitator: Facilitator) -> list[tuple[Partnership, str]]:
         .where(Membership.facilitator_id == facilitator.id).order_by(Partnership.name)
     )
     return [(partnership, role) for partnership, role in rows]
+
+
+@dataclass(frozen=True)
+class Departure:
+    """What deleting a facilitator's account does to their partnerships."""
+
+    handed_over: list[tuple[Partnership, Facilitator]]  # owned, with the co-facilitator who becomes owner
+    deleted: list[Partnership]                          # owned and facilitated by nobody else
+    left: list[Partnership]                             # co-facilitated: only their access goes
+
+
+def departure(facilitator: Facilitator) -> Departure:
+    """Each partnership the facilitator owns passes to its longest-standing co-facilitator, or is deleted
+    with its data when there is none; co-facilitated ones only lose this facilitator."""
+    handed_over, deleted, left = [], [], []
+    for partnership, role in partnerships_of(facilitator):
+        if role != "owner":
+            left.append(partnership)
+            continue
+        others = sorted((m for m in partnership.memberships if m.facilitator_id != facilitator.id),
+                        key=lambda m: (m.created_at, m.id))
+        if others:
+            handed_over.append((partnership, others[0].facilitator))
+        else:
+            deleted.append(partnership)
+    return Departure(handed_over, deleted, left)
+
+
+def delete_account(facilitator: Facilitator) -> list[int]:
+    """Carry out :func:`departure` and delete the account; the assessments whose data went (their cached
+    PDFs are to be erased)."""
+    plan = departure(facilitator)
+    for partnership, heir in plan.handed_over:
+        membership = next(m for m in partnership.memberships if m.facilitator_id == heir.id)
+        membership.role = "owner"
+        audit.record("transfer", partnership.id, by=facilitator, email=facilitator.email, owner=heir.email)
+    erased = [r.assessment_id for partnership in plan.deleted for r in partnership.rounds]
+    for partnership in plan.deleted:
+        audit.record("delete_partnership", None, by=facilitator, name=partnership.name)
+        db.session.delete(partnership)
+    db.session.flush()
+    db.session.delete(facilitator)
+    db.session.flush()
+    return erased
 
 
 LIST_PAGE_SIZE = 50
@@ -80,15 +125,17 @@ def role_of(partnership_id: int, facilitator: Facilitator) -> str | None:
     ).scalar_one_or_none()
 
 
-def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | None:
-    """Give an existing account access; None when no account has that email address."""
+def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | bool | None:
+    """Give an existing account access: the account when it was added, True when it had access already,
+    None when no account has that email address."""
     facilitator = db.session.execute(
         select(Facilitator).where(Facilitator.email == normalise_email(email))).scalar_one_or_none()
     if facilitator is None:
         return None
-    if role_of(partnership.id, facilitator) is None:
-        db.session.add(Membership(partnership=partnership, facilitator=facilitator, role="co_facilitator"))
-        db.session.flush()
+    if role_of(partnership.id, facilitator) is not None:
+        return True
+    db.session.add(Membership(partnership=partnership, facilitator=facilitator, role="co_facilitator"))
+    db.session.flush()
     return facilitator
 
 
@@ -121,6 +168,14 @@ def open_round(partnership: Partnership, questionnaire_version: str) -> Round:
                               is_group=True),
     )
     db.session.add(round_)
+    previous = db.session.execute(select(Round).where(Round.partnership_id == partnership.id,
+                                                      Round.number == number - 1)).scalar_one_or_none()
+    # The previous plan comes along for review: each action keeps its status until the group changes it.
+    for action in previous.actions if previous else []:
+        if action.status != "dropped":
+            round_.actions.append(Action(text=action.text, owner=action.owner, due_on=action.due_on,
+                                         status=action.status, recommendation_id=action.recommendation_id,
+                                         carried_from=previous.number))
     db.session.flush()
     return round_
 

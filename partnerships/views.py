@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from database import db, read_only
 from pages.once import once
-from partnerships import exports, service, workshop
+from partnerships import audit, exports, service, workshop
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
-from partnerships.models import Partnership, Round
+from partnerships.models import Membership, Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
 from reports.service import (
@@ -131,13 +131,40 @@ def add_facilitator(partnership_id: int):
     partnership, role = load_partnership(partnership_id, owner_only=True)
     form = CoFacilitatorForm()
     if form.validate():
-        if service.add_co_facilitator(partnership, form.email.data) is None:
+        added = service.add_co_facilitator(partnership, form.email.data)
+        if added is None:
             form.email.errors.append(_("No account uses this email address. Ask them to sign up first."))
         else:
+            if added is not True:
+                audit.record("add_co_facilitator", partnership.id, email=added.email)
             db.session.commit()
             flash(_("%(email)s can now facilitate this partnership.", email=form.email.data))
             return redirect(url_for(".detail", partnership_id=partnership.id), 303)
     return render_template("partnerships/detail.html", partnership=partnership, role=role, invite_form=form), 400
+
+
+@bp.post("/p/<int:partnership_id>/facilitators/<int:membership_id>/remove")
+@once
+def remove_facilitator(partnership_id: int, membership_id: int):
+    """The owner takes a co-facilitator's access away; their open pages answer 404 from the next click."""
+    partnership, _role = load_partnership(partnership_id, owner_only=True)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.partnership_id != partnership.id or membership.role != "co_facilitator":
+        abort(404, description=_("This person is not a co-facilitator of the partnership (any more)."))
+    email = membership.facilitator.email
+    db.session.delete(membership)
+    audit.record("remove_co_facilitator", partnership.id, email=email)
+    db.session.commit()
+    flash(_("%(email)s can no longer facilitate this partnership.", email=email))
+    return redirect(url_for(".detail", partnership_id=partnership.id), 303)
+
+
+@bp.get("/p/<int:partnership_id>/activity")
+def activity(partnership_id: int):
+    """Who exported, published, deleted or changed access, and when: for the owner."""
+    partnership, role = load_partnership(partnership_id, owner_only=True)
+    return render_template("partnerships/activity.html", partnership=partnership,
+                           entries=audit.entries(partnership_id=partnership.id))
 
 
 @bp.post("/p/<int:partnership_id>/rounds")
@@ -179,6 +206,8 @@ def round_action(partnership_id: int, number: int, action: str):
     if action in ("close", "reopen"):
         service.set_open(round_, action == "reopen")
     else:
+        if round_.is_published != (action == "publish"):
+            audit.record(action, partnership.id, round=round_.number)
         round_.is_published = action == "publish"
     db.session.commit()
     messages = {"close": _("The round is closed: no new answers are accepted."),
@@ -306,6 +335,7 @@ def export(partnership_id: int, number: int, kind: str):
     body = export_body(round_, kind, str(get_locale()))
     if body is None:
         abort(404, description=_("Nobody has submitted answers in this round yet."))
+    audit.record_now("export", partnership.id, round=round_.number, format=kind.upper())
     stem = f"rupa-partnership-{partnership.id}-round-{round_.number}"
     return Response(body, mimetype=EXPORT_MIMETYPES[kind],
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{kind}"'})

@@ -93,7 +93,8 @@ def action_rows(round_: Round) -> list[dict]:
     return [{"id": a.id, "text": a.text or _("Text removed after the retention period"), "owner": a.owner,
              "due_on": a.due_on,
              "due": format_date(a.due_on, format="medium") if a.due_on else None,
-             "status": a.status, "status_name": labels.STATUSES[a.status], "recommendation_id": a.recommendation_id}
+             "status": a.status, "status_name": labels.STATUSES[a.status], "recommendation_id": a.recommendation_id,
+             "carried_from": a.carried_from}
             for a in round_.actions]
 
 

@@ -43,7 +43,9 @@ def world(app, full_round, signed_in):
     owner.post(f"{p}/rounds/1/publish")
     owner.post("/account/tokens", data={"name": "dashboard"})
     token_id = re.search(r"/account/tokens/(\d+)/revoke", owner.get("/account/tokens").text).group(1)
-    values = {"partnership_id": full_round["partnership_id"], "number": 1, "token": full_round["tokens"][0],
+    membership_id = re.search(r"/facilitators/(\d+)/remove", owner.get(p).text).group(1)
+    values = {"membership_id": membership_id, "partnership_id": full_round["partnership_id"], "number": 1,
+              "token": full_round["tokens"][0],
               "invite_token": invite, "action_id": action_id, "respondent_id": respondent_id, "kind": "json",
               "action": "publish", "direction": "next", "section_id": "profile", "filename": "css/rupa.css",
               "token_id": token_id}

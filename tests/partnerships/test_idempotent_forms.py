@@ -102,7 +102,8 @@ def test_facilitator_forms_act_once(app, full_round, signed_in, respondent_joins
 
 def test_signing_up_twice_is_one_account(app, client):
     check_once(app, client, "/account/signup", "/account/signup",
-               {"email": "twin@example.org", "password": "a long enough passphrase", "confirm": "a long enough passphrase"},
+               {"email": "twin@example.org", "password": "a long enough passphrase",
+                "confirm": "a long enough passphrase"},
                Facilitator)
 
 
