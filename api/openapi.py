@@ -134,8 +134,20 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
         "AssessmentFile": assessment_file(questionnaire, min_respondents=1),
         "RoundExport": assessment_file(questionnaire, min_respondents=0),
         "Dimension": dimension,
+        "Evidence": {"type": "object", "description": "What made a rule hold, as data, with one sentence in the "
+                     "result's language (FRAMEWORK.md section 8).",
+                     "required": ["subject", "id", "value", "score", "band", "text"], "properties": {
+                         "subject": {"type": "string", "enum": ["question", "dimension", "profile", "gap", "contested",
+                                                                "governance"]},
+                         "id": nullable_string, "value": {}, "score": {"type": ["number", "null"]},
+                         "band": nullable_string,
+                         "groups": {"type": ["array", "null"], "items": {"type": "string"}},
+                         "text": {"type": "string"}}},
         "Because": {"type": "object", "required": ["rule", "evidence"], "properties": {
-            "rule": {"type": "string"}, "evidence": {"type": "array", "items": {"type": "string"}}}},
+            "rule": {"type": "string"}, "evidence": {"type": "array", "items": _ref("Evidence")}}},
+        "Reason": {"type": "object", "required": ["factor", "effect", "text", "evidence"], "properties": {
+            "factor": {"type": "string"}, "effect": {"type": ["integer", "string"]}, "text": {"type": "string"},
+            "evidence": {"type": "array", "items": _ref("Evidence")}}},
         "Result": {
             "type": "object", "description": "The scorer's result (FRAMEWORK.md section 8).",
             "required": ["questionnaire", "respondents", "organisations", "weighting", "dimensions", "governance",
@@ -150,7 +162,7 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
                     "ranking": {"type": "array", "minItems": 4, "maxItems": 4, "items": {
                         "type": "object", "required": ["model", "fit", "reasons"], "properties": {
                             "model": {"type": "string"}, "fit": {"type": "number", "minimum": 0, "maximum": 100},
-                            "reasons": {"type": "array", "items": {"type": "string"}}}}}}},
+                            "reasons": {"type": "array", "items": _ref("Reason")}}}}}},
                 "recommendations": {"type": "array", "items": {
                     "type": "object", "required": ["id", "title", "priority", "level", "addresses", "because"],
                     "properties": {

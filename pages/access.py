@@ -129,8 +129,9 @@ def enforce_access() -> None:
     from partnerships.service import role_of
 
     role = role_of(args.get("partnership_id", -1), current_user)
-    if role is None:
-        abort(404)
+    if role is None:  # never theirs, deleted, or their access was taken away: the same answer for each
+        abort(404, description=_("This partnership does not exist, or you do not (or no longer) have access to "
+                                 "it. Ask its owner if you should."))
     g.partnership_role = role
     if policy == "owner" and role != "owner":
         abort(403)

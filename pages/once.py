@@ -26,12 +26,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import current_app, redirect, request, session
+from flask import current_app, g, redirect, request, session
 from sqlalchemy import String, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from database import UTCDateTime, db, utcnow
+from database import UTCDateTime, db, utcnow, write_transaction
 
 FIELD = "_once"
 SHAPE = re.compile(r"[0-9a-f]{32}")
@@ -87,6 +87,8 @@ def once(view: Callable) -> Callable:
         done = db.session.get(FormSubmission, key)
         if done is not None:  # done before, or being finished by its twin right now
             return _repeat(done.location or _location_of(key))
+        if getattr(view, "reads_first", False):
+            return _deferred(view, key, *args, **kwargs)
         db.session.add(FormSubmission(key=key))
         try:
             db.session.flush()  # a concurrent twin waits here until the first commits, then fails
@@ -105,6 +107,33 @@ def once(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+def claim() -> None:
+    """In a @reads_first view, inside its write transaction: record this submission with the writes, so
+    that a twin's identical writes fail together with this record (the view's IntegrityError path)."""
+    key = g.get("once_key")
+    if key is not None:
+        db.session.add(FormSubmission(key=key))
+
+
+def _deferred(view: Callable, key: str, *args, **kwargs):
+    """A @reads_first view reads and checks without the write lock: the key is recorded in its short
+    write transaction (:func:`claim`), and a twin that lost the race is sent where the first went."""
+    g.once_key = key
+    try:
+        response = view(*args, **kwargs)
+    finally:
+        g.once_key = None
+    if response_status(response) >= 400:
+        db.session.rollback()
+        twin = db.session.get(FormSubmission, key)
+        return _repeat(twin.location or _location_of(key)) if twin is not None else response
+    location = response.location if 300 <= response_status(response) < 400 else request.path
+    with write_transaction():  # SQLite: a writer's transaction (a reading one could not write now)
+        submission = db.session.get(FormSubmission, key) or db.session.merge(FormSubmission(key=key))
+        submission.location = location[:500]
+    return response
 
 
 def response_status(response) -> int:

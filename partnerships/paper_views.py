@@ -17,6 +17,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from database import db, reads_first, write_transaction
+from pages.once import claim as once_claim
 from pages.once import once
 from partnerships import imports
 from partnerships.views import load_round, questionnaire_for
@@ -202,7 +203,8 @@ class UploadForm(FlaskForm):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@reads_first  # no @once: its write lock would come first; a repeat is refused by the unique references
+@once  # above @reads_first: it records the submission in the view's own write transaction
+@reads_first
 def upload(partnership_id: int, number: int):
     """Upload paper answers in the export format: stored whole, or not at all with every fault listed."""
     partnership, round_ = load_round(partnership_id, number)
@@ -219,6 +221,7 @@ def upload(partnership_id: int, number: int):
             people = imports.check_table(header, table, questionnaire, imports.taken_references(round_.assessment))
             with write_transaction():  # the checks above held no write lock; storing is one short write
                 imports.store(round_.assessment, people, str(get_locale()))
+                once_claim()  # a second click's identical upload fails here, and is sent where this one went
         except imports.ImportRejected as rejected:
             db.session.rollback()
             faults, status = rejected.faults, 422

@@ -13,6 +13,7 @@ import yaml
 from questionnaire import item_bank
 from questionnaire.content import LANGUAGES, Questionnaire
 from scoring.dimensions import DIMENSION_IDS
+from scoring.evidence import WORDS_FILE, Words, load_words
 from scoring.rules import RuleChecker, RuleError
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -74,6 +75,7 @@ class RuleSet:
     models: Mapping[str, Model]
     factors: tuple[Factor, ...]
     recommendations: tuple[Recommendation, ...]
+    words: Words
 
 
 class _File:
@@ -125,8 +127,13 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
     version = settings_file.get(settings_file.data, "version", "version", str)
     models, factors = _load_governance(_File(directory / "governance.yaml"), questionnaire)
     recommendations = _load_recommendations(_File(directory / "recommendations.yaml"), questionnaire)
+
+    def fail(rule: str, message: str):
+        raise RuleError(str(directory / WORDS_FILE), rule, message)
+
+    words = load_words(directory, questionnaire, models, fail)
     return RuleSet(version=version, settings=settings, models=models, factors=factors,
-                   recommendations=recommendations)
+                   recommendations=recommendations, words=words)
 
 
 def _no_recommended_model(node: Any, file: _File, rule: str) -> None:

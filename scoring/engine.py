@@ -15,7 +15,6 @@ from scoring.anonymity import RURAL_URBAN
 from scoring.assessment import Assessment, Respondent
 from scoring.catalogue import PRIORITIES, RuleSet, Settings
 from scoring.dimensions import DIMENSIONS, aggregate, cluster_mean, respondent_scores
-from scoring.dimensions import band as dimensions_band
 from scoring.rules import Facts, evaluate
 
 WEIGHTINGS = ("organisation", "respondent")
@@ -59,7 +58,7 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
     facts = Facts(answers=AggregatedAnswers(respondents, clusters), profile=assessment.profile,
                   dimensions=dimensions, gaps=gaps,
                   governance={"current": current_model(assessment.profile)})
-    ranking = governance_ranking(facts, rules, lang)
+    ranking = governance_ranking(facts, rules, lang, len(respondents))
     governance = {"current": facts.governance["current"], "recommended": ranking[0]["model"], "ranking": ranking}
     facts = Facts(answers=facts.answers, profile=facts.profile, dimensions=dimensions, gaps=gaps,
                   governance={"current": governance["current"], "recommended": governance["recommended"]})
@@ -73,7 +72,7 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
         "weighting": weighting,
         "dimensions": dimensions,
         "governance": governance,
-        "recommendations": select_recommendations(facts, rules, lang),
+        "recommendations": select_recommendations(facts, rules, lang, len(respondents)),
         "groups": groups,
         "suppressed_groups": disclosure["suppressed"],
         "gaps": gaps,
@@ -220,7 +219,8 @@ def _gap(dimension_id: str, first: str, second: str, a: float, b: float, setting
         "scores": shown,
         "difference": difference,
         "higher": None if difference == 0 else first if a > b else second,
-        "flagged": difference >= settings.gap_flag_points or dimensions_band(a) != dimensions_band(b),
+        # FRAMEWORK.md §7: a few points across a band boundary are noise, not a finding
+        "flagged": difference >= settings.gap_flag_points,
     }
 
 
@@ -244,12 +244,12 @@ def contested_dimensions(per_respondent, settings: Settings) -> list[str]:
     return contested
 
 
-def governance_ranking(facts: Facts, rules: RuleSet, lang: str) -> list[dict]:
-    """All four models with their fit and the reasons behind it, best first. Each reason is also
-    given as data under ``factors``: the rule that held, its points and the evidence."""
+def governance_ranking(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict]:
+    """All four models with their fit and the reasons behind it, best first (on a tie the current model
+    first, then the framework's order). A reason is ``{"factor", "effect", "text", "evidence"}``
+    (FRAMEWORK.md §8), its evidence rendered in ``lang``."""
     fits = {model_id: model.base for model_id, model in rules.models.items()}
-    reasons: dict[str, list[str]] = {model_id: [] for model_id in rules.models}
-    factors: dict[str, list[dict]] = {model_id: [] for model_id in rules.models}
+    reasons: dict[str, list[dict]] = {model_id: [] for model_id in rules.models}
     for factor in rules.factors:
         trace = evaluate(factor.when, facts)
         if not trace.held:
@@ -258,23 +258,26 @@ def governance_ranking(facts: Facts, rules: RuleSet, lang: str) -> list[dict]:
             if points == 0:
                 continue
             fits[model_id] += points
-            because = f" ({'; '.join(trace.evidence)})" if trace.evidence else ""
-            reasons[model_id].append(f"{points:+d}: {factor.reason[lang]}{because}")
-            factors[model_id].append({"rule": factor.id, "points": points, "evidence": list(trace.evidence)})
-    ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m], "factors": factors[m]}
-               for m in item_bank.MODELS]
-    ranking.sort(key=lambda entry: -entry["fit"])  # stable: ties keep the framework's order
+            reasons[model_id].append({"factor": factor.id, "effect": points, "text": factor.reason[lang],
+                                      "evidence": _words(trace.evidence, rules, lang, respondents)})
+    ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m]} for m in item_bank.MODELS]
+    current = facts.governance.get("current")
+    ranking.sort(key=lambda entry: (-entry["fit"], entry["model"] != current))  # stable otherwise
     return ranking
 
 
-def select_recommendations(facts: Facts, rules: RuleSet, lang: str) -> list[dict]:
+def _words(found, rules: RuleSet, lang: str, respondents: int) -> list[dict]:
+    return [rules.words.render(item, lang, respondents) for item in found]
+
+
+def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict]:
     selected = []
     for position, entry in enumerate(rules.recommendations):
         because, priorities = [], []
         for rule in entry.rules:
             trace = evaluate(rule.when, facts)
             if trace.held:
-                because.append({"rule": rule.id, "evidence": list(trace.evidence)})
+                because.append({"rule": rule.id, "evidence": _words(trace.evidence, rules, lang, respondents)})
                 priorities.append(PRIORITIES.index(rule.priority))
         if not because:
             continue

@@ -9,8 +9,9 @@ operator::
     {gap: enabler.trust, groups: [rural_public, urban_public], op: gte, value: 15}   ('*': any dimension)
     {governance: current, op: eq, value: implicit_non_delegated}
 
-Evaluation returns whether the rule held and the evidence: one line per leaf that made it hold, naming
-the answer, score or profile value behind it. No ``eval``, no strings to parse.
+Evaluation returns whether the rule held and the evidence: one item per leaf that made it hold, naming
+the answer, score or profile value behind it, as data (scoring/evidence.py renders it in words). No
+``eval``, no strings to parse.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from questionnaire import item_bank
 from questionnaire.content import Questionnaire
+from scoring import evidence
 from scoring.dimensions import BANDS, DIMENSION_IDS
 
 MAX_GAP_LINES = 5
@@ -53,7 +55,7 @@ class Facts:
 @dataclass(frozen=True)
 class Trace:
     held: bool
-    evidence: tuple[str, ...]
+    evidence: tuple[dict, ...]  # evidence items as data (scoring/evidence.py), no language
 
 
 class RuleChecker:
@@ -195,15 +197,15 @@ def evaluate(node: Mapping[str, Any], facts: Facts) -> Trace:
     return _LEAVES[subject](node, facts)
 
 
-def _joined(traces) -> tuple[str, ...]:
-    lines: list[str] = []
+def _joined(traces) -> tuple[dict, ...]:
+    found: list[dict] = []
     for trace in traces:
-        lines.extend(line for line in trace.evidence if line not in lines)
-    return tuple(lines)
+        found.extend(e for e in trace.evidence if e not in found)
+    return tuple(found)
 
 
-def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[str, ...]:
-    """Evidence lines for every leaf under a node, true or not (what a 'not' looked at)."""
+def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
+    """Evidence for every leaf under a node, true or not (what a 'not' looked at)."""
     for key in ("all", "any"):
         if key in node:
             return _joined(_describe(child, facts) for child in node[key])
@@ -214,29 +216,19 @@ def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[str, ...]:
     trace = _LEAVES[subject](node, facts)
     if trace.evidence:
         return trace.evidence
-    return (_value_line(node, facts),)
+    return (_value_of(node, facts),)
 
 
-def _value_line(node, facts: Facts) -> str:
+def _value_of(node, facts: Facts) -> dict:
     if "question" in node:
-        return f"{node['question']} = {_show(facts.answers.get(node['question']))}"
+        return evidence.item("question", node["question"], facts.answers.get(node["question"]))
     if "profile" in node:
-        return f"{node['profile']} = {_show(facts.profile.get(node['profile']))}"
+        return evidence.item("profile", node["profile"], facts.profile.get(node["profile"]))
     if "dimension" in node:
-        return _dimension_line(node["dimension"], facts)
+        return _dimension_evidence(node["dimension"], facts)
     if "governance" in node:
-        return f"{node['governance']} governance model: {_show(facts.governance.get(node['governance']))}"
-    return f"no such perception gap on {node['gap']} between groups large enough to compare"
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "unanswered"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]" if value else "[]"
-    return str(value)
+        return evidence.item("governance", facts.governance.get(node["governance"]), node["governance"])
+    return evidence.item("gap", node["gap"] if node["gap"] != "*" else None, groups=node.get("groups"))
 
 
 def _compare(actual: Any, op: str, expected: Any) -> bool:
@@ -261,7 +253,7 @@ def _question(node, facts: Facts) -> Trace:
         held = (actual not in (None, "")) == (op == "answered")
     else:
         held = actual is not None and _compare(actual, op, node["value"])
-    return Trace(held, (f"{node['question']} = {_show(actual)}",) if held else ())
+    return Trace(held, (evidence.item("question", node["question"], actual),) if held else ())
 
 
 def _profile(node, facts: Facts) -> Trace:
@@ -278,14 +270,12 @@ def _profile(node, facts: Facts) -> Trace:
         }[op]
     else:
         held = actual is not None and _compare(actual, op, expected)
-    return Trace(held, (f"{node['profile']} = {_show(actual)}",) if held else ())
+    return Trace(held, (evidence.item("profile", node["profile"], actual),) if held else ())
 
 
-def _dimension_line(dimension_id: str, facts: Facts) -> str:
+def _dimension_evidence(dimension_id: str, facts: Facts) -> dict:
     result = facts.dimensions[dimension_id]
-    if result["score"] is None:
-        return f"{dimension_id}: insufficient data"
-    return f"{dimension_id} scored {result['score']:.1f} ({result['band']})"
+    return evidence.item("dimension", dimension_id, score=result["score"], band=result["band"])
 
 
 def _dimension(node, facts: Facts) -> Trace:
@@ -297,11 +287,11 @@ def _dimension(node, facts: Facts) -> Trace:
         held = result["band"] not in node["value"]
     else:
         held = result["score"] is not None and _compare(result["score"], op, node["value"])
-    return Trace(held, (_dimension_line(node["dimension"], facts),) if held else ())
+    return Trace(held, (_dimension_evidence(node["dimension"], facts),) if held else ())
 
 
 def _gap(node, facts: Facts) -> Trace:
-    lines = []
+    found = []
     for gap in facts.gaps:
         if node["gap"] != "*" and gap["dimension"] != node["gap"]:
             continue
@@ -310,22 +300,16 @@ def _gap(node, facts: Facts) -> Trace:
         op = node["op"]
         held = gap["flagged"] if op == "flagged" else _compare(gap["difference"], op, node["value"])
         if held:
-            first, second = gap["groups"]
-            if gap["scores"][first] is None:  # published as a difference only (scoring/anonymity.py)
-                lines.append(f"{gap['dimension']}: {gap['higher'] or first} higher than "
-                             f"{second if gap['higher'] != second else first} by {gap['difference']:.1f} points")
-            else:
-                lines.append(f"{gap['dimension']}: {first} {gap['scores'][first]:.1f} vs {second} "
-                             f"{gap['scores'][second]:.1f} (gap {gap['difference']:.1f} points)")
-    if len(lines) > MAX_GAP_LINES:  # gaps come largest first: the rest adds length, not insight
-        lines[MAX_GAP_LINES:] = [f"and {len(lines) - MAX_GAP_LINES} more gaps of the same kind"]
-    return Trace(bool(lines), tuple(lines))
+            found.append(evidence.item("gap", gap["dimension"], score=gap["difference"], groups=list(gap["groups"]),
+                                       scores=dict(gap["scores"]), higher=gap.get("higher")))
+    # gaps come largest first: the rest adds length, not insight
+    return Trace(bool(found), tuple(found[:MAX_GAP_LINES]))
 
 
 def _governance(node, facts: Facts) -> Trace:
     actual = facts.governance.get(node["governance"])
     held = _compare(actual, node["op"], node["value"])
-    return Trace(held, (f"{node['governance']} governance model: {_show(actual)}",) if held else ())
+    return Trace(held, (evidence.item("governance", actual, node["governance"]),) if held else ())
 
 
 _LEAVES = {"question": _question, "profile": _profile, "dimension": _dimension, "gap": _gap,

@@ -126,3 +126,36 @@ def test_deleting_twice_gives_the_same_page(app, full_round, what):
     first, second = post_twice_at_once(app, client, url, {"_once": once_of(page.text)})
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
+
+
+def test_uploading_paper_answers_twice_at_once_stores_them_once(app, full_round):
+    """The upload reads and checks without the write lock: its record is written with the answers."""
+    import io
+
+    from tests.partnerships.test_paper import as_csv, export_csv
+
+    client, pid = full_round["client"], full_round["partnership_id"]
+    client.post(f"/facilitator/p/{pid}/rounds")
+    rows = export_csv(full_round)
+    for number, row in enumerate(rows[1:], start=1):
+        row[0] = f"P-{number}"
+    url = f"/facilitator/p/{pid}/rounds/2/paper/upload"
+    value = once_of(client.get(url).text, None)
+    before = count(app, Respondent)
+    clients, responses = [client, twin(app, client)], [None, None]
+    start = threading.Barrier(2)
+
+    def send(number: int) -> None:
+        start.wait()
+        responses[number] = clients[number].post(url, data={"_once": value, "file": (io.BytesIO(as_csv(rows)),
+                                                                                       "paper.csv")},
+                                                 content_type="multipart/form-data")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [r.status_code for r in responses] == [303, 303], [r.text[:300] for r in responses]
+    assert responses[0].headers["Location"] == responses[1].headers["Location"]
+    assert count(app, Respondent) == before + len(rows) - 1

@@ -260,11 +260,14 @@ def test_results_page_after_submission(client, start_respondent, complete_answer
     assert "Today, partners co-operate as: Implicit co-operation with delegated functions." in page
     # every obstacle answered "severe" (4) -> 0 points -> concern, with its recommendation and reason
     assert "Remove legal obstacles to inter-municipal co-operation" in page
-    assert "barrier.regulatory scored 0.0 (concern)" in page
+    assert "Legal and regulatory obstacles: 0 out of 100, a serious obstacle" in page
     assert "Because:" in page
     french = client.get(f"/r/{token}/done?lang=fr").text
     assert "Vos résultats" in french
     assert "Lever les obstacles juridiques à la coopération intercommunale" in french
+    # the reason in words, in French: no id, no English band name
+    assert "Obstacles juridiques et réglementaires : 0 sur 100, un obstacle sérieux" in french
+    assert "barrier.regulatory" not in french and "(concern)" not in french
 
 
 def test_largest_questionnaire_page_with_its_assets_stays_under_60_kb(client, start_respondent, questionnaire):

@@ -55,7 +55,12 @@ def test_individual_governance_ranking(score_document):
         "explicit_non_delegated", "implicit_non_delegated", "implicit_delegated", "explicit_delegated"]
     assert governance["recommended"] == "explicit_non_delegated"
     top_reasons = governance["ranking"][0]["reasons"]
-    assert any("linkage.public_services.managed = no" in reason for reason in top_reasons)
+    managed = {"subject": "question", "id": "linkage.public_services.managed", "value": "no", "score": None,
+               "band": None, "text": "You answered ‘No’ to ‘Do partners manage this link together today?’"}
+    reason = next(r for r in top_reasons if managed["id"] in [e["id"] for e in r["evidence"]])
+    assert reason["effect"] == 25 and reason["factor"] and reason["text"]
+    assert {k: v for k, v in next(e for e in reason["evidence"] if e["id"] == managed["id"]).items()
+            if k != "text"} == {k: v for k, v in managed.items() if k != "text"}
 
 
 def test_individual_recommendations_are_explained_and_ordered(score_document):
@@ -66,11 +71,16 @@ def test_individual_recommendations_are_explained_and_ordered(score_document):
     assert [rec["priority"] for rec in recommendations[:4]] == ["high"] * 4
     by_id = {rec["id"]: rec for rec in recommendations}
     assert by_id["rec.trust"]["because"] == [
-        {"rule": "rec.trust.concern", "evidence": ["enabler.trust scored 37.5 (concern)"]}]
-    assert by_id["rec.resources"]["because"][1] == {
-        "rule": "rec.resources.no_funding", "evidence": ["profile.funding = [none]"]}
-    assert by_id["rec.gov.make_explicit"]["because"][0]["evidence"] == [
-        "current governance model: implicit_non_delegated", "recommended governance model: explicit_non_delegated"]
+        {"rule": "rec.trust.concern", "evidence": [{
+            "subject": "dimension", "id": "enabler.trust", "value": None, "score": 37.5, "band": "concern",
+            "text": "Trust and dialogue: 37.5 out of 100, a concern"}]}]
+    funding = by_id["rec.resources"]["because"][1]
+    assert funding["rule"] == "rec.resources.no_funding"
+    assert [(e["subject"], e["id"], e["value"]) for e in funding["evidence"]] == [
+        ("profile", "profile.funding", ["none"])]
+    assert [e["text"] for e in by_id["rec.gov.make_explicit"]["because"][0]["evidence"]] == [
+        "Current governance model: Implicit co-operation without delegated functions",
+        "Recommended governance model: Explicit partnership without delegated functions"]
     assert by_id["rec.trust"]["level"] == "partnership" and by_id["rec.trust"]["addresses"] == ["enabler.trust"]
     # evidence is 1 of 3 answered: no recommendation can fire on a made-up number
     assert "rec.evidence" not in by_id
@@ -144,9 +154,10 @@ def test_partnership_per_respondent_shows_rural_urban_difference_only(score_docu
                          "scores": {"rural_public": None, "urban_public": None},
                          "difference": 58.3, "higher": "urban_public", "flagged": True}
     by_id = {rec["id"]: rec for rec in result["recommendations"]}
-    assert {"rule": "rec.trust.rural_urban_gap",
-            "evidence": ["enabler.trust: urban_public higher than rural_public by 58.3 points"]} \
-        in by_id["rec.trust"]["because"]
+    gap_reason = next(b for b in by_id["rec.trust"]["because"] if b["rule"] == "rec.trust.rural_urban_gap")
+    assert [e["text"] for e in gap_reason["evidence"]] == [
+        "Trust and dialogue: urban public bodies 58.3 points above rural public bodies"]
+    assert gap_reason["evidence"][0]["groups"] == ["rural_public", "urban_public"]
     assert by_id["rec.trust"]["priority"] == "high"  # the flagged rural-urban gap on trust
 
 

@@ -16,7 +16,7 @@ def fired(request) -> list[set[str]]:
     runs = []
     for document in pool():
         result = score(parse_assessment(document, QUESTIONNAIRES, "2026.1"), RULES)
-        rules = {f["rule"] for entry in result["governance"]["ranking"] for f in entry["factors"]}
+        rules = {reason["factor"] for entry in result["governance"]["ranking"] for reason in entry["reasons"]}
         rules |= {because["rule"] for rec in result["recommendations"] for because in rec["because"]}
         runs.append(rules)
     return runs
