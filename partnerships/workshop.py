@@ -46,13 +46,13 @@ def dimension_step(result: dict, document: dict, dimension_id: str, questionnair
     value = result["dimensions"][dimension_id]
     groups = [{"name": labels.RESULT_GROUPS[g], "n": data["n"], "score": data["dimensions"][dimension_id]["score"],
                "band": data["dimensions"][dimension_id]["band"],
-               "band_name": labels.BANDS[data["dimensions"][dimension_id]["band"]]}
+               "band_name": labels.band_name(dimension_id, data["dimensions"][dimension_id]["band"])}
               for g, data in result["groups"].items()]
     rural_urban = next((g for g in result["gaps"] if g["dimension"] == dimension_id
                         and set(g["groups"]) == {"rural_public", "urban_public"}), None)
     return {
         "id": dimension_id, "name": labels.DIMENSIONS[dimension_id], "score": value["score"],
-        "band": value["band"], "band_name": labels.BANDS[value["band"]],
+        "band": value["band"], "band_name": labels.band_name(dimension_id, value["band"]),
         "distribution": distribution(document, dimension_id, questionnaire, lang),
         "groups": groups, "rural_urban_gap": rural_urban, "is_contested": dimension_id in result["contested"],
         "consensus": consensus,
@@ -75,8 +75,9 @@ def consensus_rows(round_: Round, result: dict | None, drafts: dict | None = Non
             group, reason = draft.dissent_group.data or None, draft.dissent_reason.data
         rows.append({
             "id": dimension_id, "name": labels.DIMENSIONS[dimension_id],
-            "computed": computed, "computed_name": labels.BANDS[computed],
-            "agreed": agreed, "agreed_name": labels.BANDS.get(agreed),
+            "computed": computed, "computed_name": labels.band_name(dimension_id, computed),
+            "band_names": labels.bands_for(dimension_id),
+            "agreed": agreed, "agreed_name": labels.bands_for(dimension_id).get(agreed),
             "recorded": entry is not None,
             "differs": bool(entry) and entry.agreed_band != computed,
             "note": note,

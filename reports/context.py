@@ -45,7 +45,7 @@ def dimension_sections(dimensions: Mapping[str, Mapping[str, Any]]) -> list[dict
     for prefix, title in labels.SECTIONS:
         rows = [
             {"id": dimension_id, "name": labels.DIMENSIONS[dimension_id], "score": result["score"],
-             "band": result["band"], "band_name": labels.BANDS[result["band"]],
+             "band": result["band"], "band_name": labels.band_name(dimension_id, result["band"]),
              "answered": result["answered"], "items": result["items"]}
             for dimension_id, result in dimensions.items() if dimension_id.startswith(prefix)
         ]

@@ -40,6 +40,35 @@ BANDS = {
     "insufficient_data": _l("Insufficient data"),
 }
 
+# An obstacle's score is 100 when it is no obstacle, a linkage's is its strength: their bands read that
+# way round, never as a "strength" of an obstacle (FRAMEWORK.md §7 bands, worded per kind).
+OBSTACLE_BANDS = {
+    "strength": _l("No real obstacle"),
+    "developing": _l("A moderate obstacle"),
+    "concern": _l("A serious obstacle"),
+    "insufficient_data": _l("Insufficient data"),
+}
+LINKAGE_BANDS = {
+    "strength": _l("Strong"),
+    "developing": _l("Moderate"),
+    "concern": _l("Weak"),
+    "insufficient_data": _l("Insufficient data"),
+}
+
+
+def bands_for(dimension_id: str) -> dict:
+    """The band names that read the right way round for this dimension."""
+    if dimension_id.startswith("barrier."):
+        return OBSTACLE_BANDS
+    if dimension_id.startswith("linkage."):
+        return LINKAGE_BANDS
+    return BANDS
+
+
+def band_name(dimension_id: str, band: str):
+    return bands_for(dimension_id)[band]
+
+
 PRIORITIES = {"high": _l("High priority"), "medium": _l("Medium priority"), "low": _l("Low priority")}
 
 LEVELS = {

@@ -18,7 +18,7 @@ from reports.context import dimension_sections, model_summary, named_recommendat
 from scoring.catalogue import RuleSet
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
-JUDGED_PREFIXES = ("enabler.", "barrier.", "practices")
+JUDGED_PREFIXES = ("enabler.", "practices")
 RURAL_URBAN = {"rural_public", "urban_public"}
 # Every flagged gap between rural and urban public bodies is listed; of the other pairs only the
 # largest. With seven groups shown there are 21 pairs: 50 respondents gave 312 flagged gaps, sixteen
@@ -33,9 +33,13 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
     dims = result["dimensions"]
     is_group = result["respondents"] > 1
     sections = dimension_sections(dims)
+    # What works and what needs attention among the enablers and practices; obstacles apart, the most
+    # serious first (an obstacle is never listed as a strength).
     judged = [(d, r) for d, r in dims.items() if d.startswith(JUDGED_PREFIXES) and r["score"] is not None]
     strongest = sorted(judged, key=lambda pair: -pair[1]["score"])[:3]
     weakest = sorted(judged, key=lambda pair: pair[1]["score"])[:3]
+    obstacles = sorted(((d, r) for d, r in dims.items() if d.startswith("barrier.") and r["score"] is not None
+                        and r["band"] != "strength"), key=lambda pair: pair[1]["score"])[:3]
     governance = result["governance"]
     current = model_summary(rules, governance["current"], lang)
     recommended = model_summary(rules, governance["recommended"], lang)
@@ -61,6 +65,8 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "recommended": recommended,
             "strongest": [_dimension_row(d, r) for d, r in strongest],
             "weakest": [_dimension_row(d, r) for d, r in weakest],
+            "obstacles": [_dimension_row(d, r) for d, r in obstacles],
+            "contested": [labels.DIMENSIONS[d] for d in result.get("contested", [])] if is_group else [],
             "top": recommendations[:3],
         },
         "profile": _profile(document.get("profile", {}), questionnaire, lang),
@@ -99,7 +105,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
 
 def _dimension_row(dimension_id: str, result: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": dimension_id, "name": labels.DIMENSIONS[dimension_id], "score": result["score"],
-            "band": result["band"], "band_name": labels.BANDS[result["band"]]}
+            "band": result["band"], "band_name": labels.band_name(dimension_id, result["band"])}
 
 
 def _band_chart(rows: list[dict[str, Any]]):
@@ -136,7 +142,9 @@ def _linkages(dims, result, document, questionnaire: Questionnaire, lang: str) -
             + (f" ({count})" if len(document["respondents"]) > 1 else "")
             for value, count in sorted(answers.items(), key=lambda kv: -kv[1])
         ) or _("Not answered")
-        rows.append({**_dimension_row(f"linkage.{linkage}", dims[f"linkage.{linkage}"]), "managed": managed})
+        jointly = answers.get("yes", 0) * 2 >= sum(answers.values()) if answers else False
+        row = _dimension_row(f"linkage.{linkage}", dims[f"linkage.{linkage}"])
+        rows.append({**row, "managed": managed, "strong_unmanaged": row["band"] == "strength" and not jointly})
     return rows
 
 

@@ -333,3 +333,24 @@ def test_the_pdf_cache_key_follows_the_report_code_and_not_file_dates(app, tmp_p
         assert fingerprint(copies[0]) != first
     finally:
         app.root_path = str(original)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_obstacles_read_as_obstacles_and_are_listed_apart(app, lang):
+    """A barrier's 100 means no obstacle: it is never called a strength, nor listed among the strongest."""
+    document = json.loads((GOLDEN / "individual.json").read_text())
+    serious, none, strength = {"en": ("A serious obstacle", "No real obstacle", "Strength"),
+                               "fr": ("Un obstacle sérieux", "Pas un réel obstacle", "Point fort")}[lang]
+    with app.test_request_context(f"/?lang={lang}"):
+        result = score_document(document, lang=lang)
+        context = report_context_for(document, result, lang, date(2026, 12, 1))
+        html = report_print_html(document, result, lang, "a4", date(2026, 12, 1))
+        rows = {row["id"]: str(row["band_name"]) for section in context["sections"] for row in section["rows"]}
+        power = str(labels.DIMENSIONS["barrier.power_asymmetry"])
+    # power asymmetry scored 25 (severity 3), funding 100 (no obstacle at all)
+    assert rows["barrier.power_asymmetry"] == serious and rows["barrier.funding"] == none
+    assert all(rows[d] != strength for d in rows if d.startswith("barrier."))
+    assert all(not row["id"].startswith("barrier.") for row in context["summary"]["strongest"])
+    assert context["summary"]["obstacles"][0]["id"] == "barrier.power_asymmetry"
+    listed = html.split("Most serious obstacles" if lang == "en" else "Obstacles les plus sérieux")[1].split("</ul>")[0]
+    assert f"{power}: 25 ({serious})" in listed
