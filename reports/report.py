@@ -67,7 +67,8 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "weakest": [_dimension_row(d, r) for d, r in weakest],
             "obstacles": [_dimension_row(d, r) for d, r in obstacles],
             "contested": [labels.DIMENSIONS[d] for d in result.get("contested", [])] if is_group else [],
-            "top": recommendations[:3],
+            # the first steps: the high-priority ones (five at most, first steps of its stage first)
+            "top": [r for r in recommendations if r["priority"] == "high"] or recommendations[:3],
         },
         "profile": _profile(document.get("profile", {}), questionnaire, lang),
         "linkages": _linkages(dims, result, document, questionnaire, lang),

@@ -28,6 +28,8 @@ class Settings:
     contested_sd_points: float
     contested_split_share: float
     contested_min_respondents: int
+    max_high: int
+    first_steps: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
         contested_sd_points=float(settings_file.get(s, "contested_sd_points", "settings", (int, float))),
         contested_split_share=float(settings_file.get(s, "contested_split_share", "settings", (int, float))),
         contested_min_respondents=settings_file.get(s, "contested_min_respondents", "settings", int),
+        max_high=settings_file.get(s, "max_high", "settings", int),
+        first_steps=_first_steps(settings_file, questionnaire),
     )
     version = settings_file.get(settings_file.data, "version", "version", str)
     models, factors = _load_governance(_File(directory / "governance.yaml"), questionnaire)
@@ -134,6 +138,17 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
     words = load_words(directory, questionnaire, models, fail)
     return RuleSet(version=version, settings=settings, models=models, factors=factors,
                    recommendations=recommendations, words=words)
+
+
+def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    raw = file.get(file.data, "first_steps", "first_steps", dict)
+    stages = set(questionnaire.items["profile.stage"].option_values)
+    if set(raw) != stages:
+        file.fail("first_steps", f"must name every stage of profile.stage: {', '.join(sorted(stages))}")
+    for stage, dimensions in raw.items():
+        if not isinstance(dimensions, list) or any(d not in DIMENSION_IDS for d in dimensions):
+            file.fail(f"first_steps.{stage}", "must be a list of dimension ids")
+    return {stage: tuple(dimensions) for stage, dimensions in raw.items()}
 
 
 def _no_recommended_model(node: Any, file: _File, rule: str) -> None:

@@ -271,6 +271,11 @@ def _words(found, rules: RuleSet, lang: str, respondents: int) -> list[dict]:
 
 
 def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict]:
+    """The recommendations whose rules hold, triaged: by priority; among equals, the partnership's first
+    steps for its stage (scoring.yaml ``first_steps``), then the lowest score of the enablers and obstacles
+    whose rules fired (never a linkage's strength or the practices composite, which measure something
+    else), then the catalogue's order. At most ``max_high`` keep high priority; the next go one lower."""
+    first_steps = set(rules.settings.first_steps.get(facts.profile.get("profile.stage"), ()))
     selected = []
     for position, entry in enumerate(rules.recommendations):
         because, priorities = [], []
@@ -281,8 +286,9 @@ def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents:
                 priorities.append(PRIORITIES.index(rule.priority))
         if not because:
             continue
-        scores = [facts.dimensions[d]["score"] for d in entry.addresses if facts.dimensions[d]["score"] is not None]
-        selected.append(((min(priorities), min(scores, default=100.0), position), {
+        urgency = _fired_score(because, entry.addresses, facts)
+        first = bool(first_steps & set(entry.addresses))
+        selected.append([min(priorities), not first, urgency, position, {
             "id": entry.id,
             "title": entry.title[lang],
             "priority": PRIORITIES[min(priorities)],
@@ -291,7 +297,40 @@ def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents:
             "explanation": entry.explanation[lang],
             "actions": [action[lang] for action in entry.actions],
             "example": entry.example[lang] if entry.example else None,
+            "first_step": first,
             "because": because,
-        }))
-    selected.sort(key=lambda pair: pair[0])
-    return [recommendation for _, recommendation in selected]
+        }])
+    selected.sort(key=lambda row: row[:4])
+    high = 0
+    for row in selected:
+        if row[0] == 0:
+            high += 1
+            if high > rules.settings.max_high:
+                row[0] = 1
+                row[4]["priority"] = PRIORITIES[1]
+    selected.sort(key=lambda row: row[:4])
+    return [row[4] for row in selected]
+
+
+JUDGED = ("enabler.", "barrier.")
+
+
+def _fired_score(because: list[dict], addresses: tuple[str, ...], facts: Facts) -> float:
+    """The lowest score of an enabler or obstacle that the fired rules looked at (the dimension of a
+    question they read counts); else of those the recommendation addresses; 100 when there is none."""
+    looked_at = set()
+    for reason in because:
+        for item in reason["evidence"]:
+            if item["subject"] in ("dimension", "gap", "contested"):
+                looked_at.add(item["id"])
+            elif item["subject"] == "question" and item["id"]:
+                looked_at.add(_DIMENSION_OF.get(item["id"]))
+    scores = [facts.dimensions[d]["score"] for d in looked_at if d and d.startswith(JUDGED)
+              and facts.dimensions[d]["score"] is not None]
+    if not scores:
+        scores = [facts.dimensions[d]["score"] for d in addresses if d.startswith(JUDGED)
+                  and facts.dimensions[d]["score"] is not None]
+    return min(scores, default=100.0)
+
+
+_DIMENSION_OF = {item_id: dimension.id for dimension in DIMENSIONS for item_id in dimension.items}

@@ -66,8 +66,11 @@ def test_individual_governance_ranking(score_document):
 def test_individual_recommendations_are_explained_and_ordered(score_document):
     recommendations = score_document(load("individual.json"))["recommendations"]
     ids = [rec["id"] for rec in recommendations]
-    # high first; among high, the lowest addressed score first: power asymmetry 25 < trust 37.5 < resources 50
-    assert ids[:4] == ["rec.barrier.power_asymmetry", "rec.trust", "rec.resources", "rec.gov.make_explicit"]
+    # high first; among high, an exploring partnership's first step (naming the co-operation: it addresses
+    # awareness and organisation fit), then the lowest score the fired rule looked at: power asymmetry 25 <
+    # trust 37.5 < resources 50
+    assert ids[:4] == ["rec.gov.make_explicit", "rec.barrier.power_asymmetry", "rec.trust", "rec.resources"]
+    assert [rec["first_step"] for rec in recommendations[:4]] == [True, False, False, False]
     assert [rec["priority"] for rec in recommendations[:4]] == ["high"] * 4
     by_id = {rec["id"]: rec for rec in recommendations}
     assert by_id["rec.trust"]["because"] == [

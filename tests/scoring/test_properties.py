@@ -92,3 +92,27 @@ def test_scoring_is_deterministic_and_order_of_organisations_does_not_matter(doc
     assert first["dimensions"] == second["dimensions"]
     assert first["governance"]["recommended"] == second["governance"]["recommended"] or (
         first["governance"]["ranking"][0]["fit"] == first["governance"]["ranking"][1]["fit"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(document_strategy)
+def test_triage_keeps_at_most_five_high_and_orders_by_the_fired_dimension(document):
+    result = score_document_now(document)
+    recommendations = result["recommendations"]
+    assert sum(1 for r in recommendations if r["priority"] == "high") <= 5
+    order = ["high", "medium", "low"]
+    keys = [(order.index(r["priority"]), not r["first_step"]) for r in recommendations]
+    assert keys == sorted(keys)
+
+
+def test_a_weak_exploring_partnership_hears_awareness_first_and_five_high_at_most():
+    """The review's case: a weak partnership got 17-21 "high" recommendations, and "make the links
+    visible", by its own text the first step, came 14th."""
+    answers = {item.id: (1 if item.scale == "agree5" else 4 if item.scale in ("severity5", "strength5") else "no")
+               for item in SCORED_ITEMS}
+    document = {"profile": {"profile.stage": "exploring", "profile.explicit": "no",
+                            "profile.delegated_functions": ["none"]},
+                "respondents": [{"group": g, "answers": answers} for g in ("rural_public", "urban_public")] * 2}
+    recommendations = score_document_now(document)["recommendations"]
+    assert sum(1 for r in recommendations if r["priority"] == "high") == 5
+    assert "rec.awareness" in [r["id"] for r in recommendations[:3]]
