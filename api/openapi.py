@@ -162,7 +162,19 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
                     "ranking": {"type": "array", "minItems": 4, "maxItems": 4, "items": {
                         "type": "object", "required": ["model", "fit", "reasons"], "properties": {
                             "model": {"type": "string"}, "fit": {"type": "number", "minimum": 0, "maximum": 100},
-                            "reasons": {"type": "array", "items": _ref("Reason")}}}}}},
+                            "reasons": {"type": "array", "items": _ref("Reason")}}}},
+                    "pathway": {"type": "object", "description": "What the partnership should do: keep_and_reform, "
+                                "move_lighter, make_explicit or delegate_one_function, with the safeguards its "
+                                "current model calls for and delegation's preconditions.",
+                                "properties": {
+                                    "id": {"type": "string", "enum": ["keep_and_reform", "move_lighter",
+                                                                      "make_explicit", "delegate_one_function"]},
+                                    "safeguards": {"type": "array", "items": _ref("Reason")},
+                                    "preconditions": {"type": "array", "items": {"type": "object", "properties": {
+                                        "id": {"type": "string"}, "held": {"type": "boolean"},
+                                        "text": {"type": "string"},
+                                        "evidence": {"type": "array", "items": _ref("Evidence")}}}},
+                                    "function": nullable_string}}}},
                 "recommendations": {"type": "array", "items": {
                     "type": "object", "required": ["id", "title", "priority", "level", "addresses", "because"],
                     "properties": {

@@ -62,6 +62,23 @@ def model_summary(rules: RuleSet, model_id: str | None, lang: str) -> dict | Non
             "strengths": model.strengths[lang], "risks": model.risks[lang], "assessed_by": model.assessed_by}
 
 
+def named_reasons(reasons: list[dict]) -> list[dict]:
+    """Governance reasons with their effect in words: points as "+10", a pathway word by its name."""
+    return [{**reason, "effect_name": f"{reason['effect']:+d}" if isinstance(reason["effect"], int)
+             else labels.EFFECTS[reason["effect"]]} for reason in reasons]
+
+
+def pathway_summary(pathway: Mapping[str, Any] | None, lang: str) -> dict | None:
+    """The pathway the ranking implies, in words, with the safeguards and delegation's preconditions."""
+    if not pathway:
+        return None
+    return {"id": pathway["id"], "name": labels.PATHWAYS[pathway["id"]],
+            "function": labels.DIMENSIONS.get(f"linkage.{pathway['function']}") if pathway.get("function") else None,
+            "safeguards": pathway.get("safeguards", []),
+            "unmet": [p for p in pathway.get("preconditions", []) if not p["held"]],
+            "met": [p for p in pathway.get("preconditions", []) if p["held"]]}
+
+
 def named_recommendations(recommendations: list[dict]) -> list[dict]:
     """The scorer's recommendations with their priority, level and dimensions in words."""
     return [
@@ -78,8 +95,10 @@ def results_context(result: Mapping[str, Any], rules: RuleSet, lang: str) -> dic
         "sections": dimension_sections(result["dimensions"]),
         "current": model_summary(rules, governance["current"], lang),
         "recommended": model_summary(rules, governance["recommended"], lang),
+        "pathway": pathway_summary(governance.get("pathway"), lang),
         "ranking": [
-            {**model_summary(rules, entry["model"], lang), "fit": entry["fit"], "reasons": entry["reasons"]}
+            {**model_summary(rules, entry["model"], lang), "fit": entry["fit"],
+             "reasons": named_reasons(entry["reasons"])}
             for entry in governance["ranking"]
         ],
         "recommendations": named_recommendations(result["recommendations"]),

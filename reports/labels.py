@@ -105,3 +105,14 @@ STATUSES = {
 }
 
 GAP_TRENDS = {"narrowed": _l("narrowed"), "widened": _l("widened"), "unchanged": _l("unchanged")}
+
+# A governance reason's effect when it is not points (scoring/engine.py).
+EFFECTS = {"safeguard": _l("Safeguard to add"), "precondition": _l("Held back")}
+
+PATHWAYS = {
+    "keep_and_reform": _l("Keep the current model and reform it"),
+    "move_lighter": _l("Move to a lighter model"),
+    "make_explicit": _l("Make co-operation explicit: name the partnership, or give existing bodies an explicit "
+                        "rural-urban mandate"),
+    "delegate_one_function": _l("Delegate one function to the partnership"),
+}

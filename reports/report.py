@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
 from reports import charts, labels
-from reports.context import dimension_sections, model_summary, named_recommendations
+from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
 from scoring.catalogue import RuleSet
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -63,6 +63,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
         "summary": {
             "current": current,
             "recommended": recommended,
+            "pathway": pathway_summary(governance.get("pathway"), lang),
             "strongest": [_dimension_row(d, r) for d, r in strongest],
             "weakest": [_dimension_row(d, r) for d, r in weakest],
             "obstacles": [_dimension_row(d, r) for d, r in obstacles],
@@ -81,8 +82,9 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
         "governance": {
             "current": current,
             "recommended": recommended,
-            "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"], "reasons": e["reasons"]}
-                        for e in governance["ranking"]],
+            "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"],
+                         "reasons": named_reasons(e["reasons"])} for e in governance["ranking"]],
+            "pathway": pathway_summary(governance.get("pathway"), lang),
         },
         "recommendations": recommendations,
         "method": {"min_group_size": rules.settings.min_group_size,

@@ -38,6 +38,16 @@ class Factor:
     when: Mapping[str, Any]
     effects: Mapping[str, int]
     reason: Mapping[str, str]
+    risk: bool = False  # a risk of delegating: on the model in use, a safeguard to add, not points
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """One condition that must hold before RUPA recommends a delegated model the partnership does not use."""
+
+    id: str
+    when: Mapping[str, Any]
+    reason: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ class RuleSet:
     factors: tuple[Factor, ...]
     recommendations: tuple[Recommendation, ...]
     words: Words
+    preconditions: tuple[Precondition, ...] = ()
 
 
 class _File:
@@ -129,7 +140,7 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
         first_steps=_first_steps(settings_file, questionnaire),
     )
     version = settings_file.get(settings_file.data, "version", "version", str)
-    models, factors = _load_governance(_File(directory / "governance.yaml"), questionnaire)
+    models, factors, preconditions = _load_governance(_File(directory / "governance.yaml"), questionnaire)
     recommendations = _load_recommendations(_File(directory / "recommendations.yaml"), questionnaire)
 
     def fail(rule: str, message: str):
@@ -137,7 +148,7 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
 
     words = load_words(directory, questionnaire, models, fail)
     return RuleSet(version=version, settings=settings, models=models, factors=factors,
-                   recommendations=recommendations, words=words)
+                   recommendations=recommendations, words=words, preconditions=preconditions)
 
 
 def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
@@ -180,25 +191,37 @@ def _load_governance(file: _File, questionnaire: Questionnaire):
             strengths=file.text(raw, "strengths", rule), risks=file.text(raw, "risks", rule),
             assessed_by=assessed_by, base=file.get(raw, "base", rule, int),
         )
+    seen: set[str] = set()
+
+    def entry(raw, place: str) -> tuple[str, dict]:
+        """An entry's unique id and its checked rule (``why`` documents it for the maintainers)."""
+        rule_id = file.get(raw, "id", place, str)
+        if rule_id in seen:
+            file.fail(rule_id, "duplicate rule id")
+        seen.add(rule_id)
+        file.get(raw, "why", rule_id, str)
+        when = file.get(raw, "when", rule_id, dict)
+        checker.check(when, rule_id)
+        _no_recommended_model(when, file, rule_id)
+        return rule_id, when
+
     factors = []
-    seen = set()
     for n, raw in enumerate(file.get(file.data, "factors", "factors", list)):
-        factor_id = file.get(raw, "id", f"factors[{n}]", str)
-        if factor_id in seen:
-            file.fail(factor_id, "duplicate rule id")
-        seen.add(factor_id)
-        file.get(raw, "why", factor_id, str)
-        when = file.get(raw, "when", factor_id, dict)
-        checker.check(when, factor_id)
-        _no_recommended_model(when, file, factor_id)
+        factor_id, when = entry(raw, f"factors[{n}]")
         effects = file.get(raw, "effects", factor_id, dict)
         for model_id, points in effects.items():
             if model_id not in item_bank.MODELS:
                 file.fail(factor_id, f"unknown model {model_id!r} in effects")
             if isinstance(points, bool) or not isinstance(points, int) or not -100 <= points <= 100:
                 file.fail(factor_id, f"effect on {model_id} must be a whole number of points from -100 to 100")
-        factors.append(Factor(id=factor_id, when=when, effects=effects, reason=file.text(raw, "reason", factor_id)))
-    return models, tuple(factors)
+        risk = file.get(raw, "risk", factor_id, bool, required=False) or False
+        factors.append(Factor(id=factor_id, when=when, effects=effects, reason=file.text(raw, "reason", factor_id),
+                              risk=risk))
+    preconditions = []
+    for n, raw in enumerate(file.get(file.data, "delegation_preconditions", "delegation_preconditions", list)):
+        pre_id, when = entry(raw, f"delegation_preconditions[{n}]")
+        preconditions.append(Precondition(id=pre_id, when=when, reason=file.text(raw, "reason", pre_id)))
+    return models, tuple(factors), tuple(preconditions)
 
 
 def _load_recommendations(file: _File, questionnaire: Questionnaire) -> tuple[Recommendation, ...]:

@@ -15,7 +15,7 @@ from scoring.anonymity import RURAL_URBAN
 from scoring.assessment import Assessment, Respondent
 from scoring.catalogue import PRIORITIES, RuleSet, Settings
 from scoring.dimensions import DIMENSIONS, aggregate, cluster_mean, respondent_scores
-from scoring.rules import Facts, evaluate
+from scoring.rules import Facts, evaluate, explain
 
 WEIGHTINGS = ("organisation", "respondent")
 
@@ -58,10 +58,13 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
     facts = Facts(answers=AggregatedAnswers(respondents, clusters), profile=assessment.profile,
                   dimensions=dimensions, gaps=gaps,
                   governance={"current": current_model(assessment.profile)})
-    ranking = governance_ranking(facts, rules, lang, len(respondents))
-    governance = {"current": facts.governance["current"], "recommended": ranking[0]["model"], "ranking": ranking}
+    decided = governance(facts, rules, lang, len(respondents))
+    ranking = decided["ranking"]
+    governance_result = {"current": facts.governance["current"], "recommended": ranking[0]["model"],
+                         "ranking": ranking, "pathway": decided["pathway"]}
     facts = Facts(answers=facts.answers, profile=facts.profile, dimensions=dimensions, gaps=gaps,
-                  governance={"current": governance["current"], "recommended": governance["recommended"]})
+                  governance={"current": governance_result["current"],
+                              "recommended": governance_result["recommended"]})
 
     return {
         "questionnaire": assessment.questionnaire,
@@ -71,7 +74,7 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
         "organisations": len(set(_clusters(respondents, "organisation"))),
         "weighting": weighting,
         "dimensions": dimensions,
-        "governance": governance,
+        "governance": governance_result,
         "recommendations": select_recommendations(facts, rules, lang, len(respondents)),
         "groups": groups,
         "suppressed_groups": disclosure["suppressed"],
@@ -244,26 +247,82 @@ def contested_dimensions(per_respondent, settings: Settings) -> list[str]:
     return contested
 
 
+DELEGATED = ("explicit_delegated", "implicit_delegated")
+GATED = ("explicit_delegated",)  # what delegation's preconditions hold back: a partnership body with powers
+PATHWAYS = ("keep_and_reform", "move_lighter", "make_explicit", "delegate_one_function")
+
+
 def governance_ranking(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict]:
     """All four models with their fit and the reasons behind it, best first (on a tie the current model
     first, then the framework's order). A reason is ``{"factor", "effect", "text", "evidence"}``
-    (FRAMEWORK.md §8), its evidence rendered in ``lang``."""
+    (FRAMEWORK.md §8), its evidence rendered in ``lang``; ``effect`` is points, or a pathway word:
+    ``safeguard`` (a risk of the model in use, answered by reform rather than by leaving it) and
+    ``precondition`` (a delegated model held back because delegation's preconditions do not hold)."""
+    return governance(facts, rules, lang, respondents)["ranking"]
+
+
+def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> dict:
+    """The ranking and the pathway it implies (see governance.yaml's header)."""
+    current = facts.governance.get("current")
     fits = {model_id: model.base for model_id, model in rules.models.items()}
     reasons: dict[str, list[dict]] = {model_id: [] for model_id in rules.models}
+    safeguards: list[dict] = []
     for factor in rules.factors:
         trace = evaluate(factor.when, facts)
         if not trace.held:
             continue
+        words = _words(trace.evidence, rules, lang, respondents)
         for model_id, points in factor.effects.items():
             if points == 0:
                 continue
-            fits[model_id] += points
-            reasons[model_id].append({"factor": factor.id, "effect": points, "text": factor.reason[lang],
-                                      "evidence": _words(trace.evidence, rules, lang, respondents)})
+            reason = {"factor": factor.id, "effect": points, "text": factor.reason[lang], "evidence": words}
+            if factor.risk and points < 0 and model_id == current:
+                reason = {**reason, "effect": "safeguard"}
+                if all(s["factor"] != factor.id for s in safeguards):
+                    safeguards.append(reason)
+            else:
+                fits[model_id] += points
+            reasons[model_id].append(reason)
+    preconditions = [_precondition(pre, facts, rules, lang, respondents) for pre in rules.preconditions]
+    unmet = [pre for pre in preconditions if not pre["held"]]
+    if unmet:  # a new body with delegated powers waits; giving existing bodies a task does not
+        best_light = max(fits[m] for m in rules.models if m not in DELEGATED)
+        for model_id in GATED:
+            if model_id != current and fits[model_id] >= best_light:
+                fits[model_id] = best_light - 1
+            if model_id != current:
+                reasons[model_id].append({"factor": "delegation_preconditions", "effect": "precondition",
+                                          "text": "; ".join(pre["text"] for pre in unmet),
+                                          "evidence": [e for pre in unmet for e in pre["evidence"]][:6]})
     ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m]} for m in item_bank.MODELS]
-    current = facts.governance.get("current")
     ranking.sort(key=lambda entry: (-entry["fit"], entry["model"] != current))  # stable otherwise
-    return ranking
+    recommended = ranking[0]["model"]
+    return {"ranking": ranking, "pathway": {
+        "id": pathway(current, recommended), "safeguards": safeguards if recommended == current else [],
+        "preconditions": preconditions,
+        "function": next((e["id"].removesuffix(".managed").removeprefix("linkage.") for pre in preconditions
+                          if pre["id"] == "pre.a_function" and pre["held"] for e in pre["evidence"]
+                          if e["subject"] == "question"), None) if recommended in DELEGATED else None,
+    }}
+
+
+def _precondition(pre, facts: Facts, rules: RuleSet, lang: str, respondents: int) -> dict:
+    trace = evaluate(pre.when, facts)
+    found = trace.evidence if trace.held else explain(pre.when, facts)  # what failed, when it failed
+    return {"id": pre.id, "held": trace.held, "text": pre.reason[lang],
+            "evidence": _words(found, rules, lang, respondents)}
+
+
+def pathway(current: str | None, recommended: str) -> str:
+    """What the partnership should do, from the model it uses to the one recommended."""
+    if recommended == current:
+        return "keep_and_reform"
+    if recommended in DELEGATED and current not in DELEGATED and (current or "").startswith("explicit"):
+        return "delegate_one_function"
+    if current is None or (current.startswith("implicit") and not recommended.startswith("implicit")) or (
+            current == "implicit_non_delegated" and recommended == "implicit_delegated"):
+        return "make_explicit"  # name the partnership, or give existing bodies an explicit rural-urban mandate
+    return "move_lighter"
 
 
 def _words(found, rules: RuleSet, lang: str, respondents: int) -> list[dict]:

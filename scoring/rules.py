@@ -197,6 +197,11 @@ def evaluate(node: Mapping[str, Any], facts: Facts) -> Trace:
     return _LEAVES[subject](node, facts)
 
 
+def explain(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
+    """Evidence for every leaf of a rule, whether it held or not: why a condition failed."""
+    return _describe(node, facts)
+
+
 def _joined(traces) -> tuple[dict, ...]:
     found: list[dict] = []
     for trace in traces:
@@ -208,7 +213,7 @@ def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
     """Evidence for every leaf under a node, true or not (what a 'not' looked at)."""
     for key in ("all", "any"):
         if key in node:
-            return _joined(_describe(child, facts) for child in node[key])
+            return _joined(Trace(True, _describe(child, facts)) for child in node[key])
 
     if "not" in node:
         return _describe(node["not"], facts)

@@ -22,6 +22,8 @@ def random_document(rng: random.Random) -> dict[str, Any]:
     profile = {item: rng.choice(values) for item, values in OPTIONS.items()}
     profile["profile.delegated_functions"] = rng.choice([["none"], ["transport"], ["none"], ["environment"]])
     profile["profile.funding"] = rng.choice([["none"], ["member_contributions"], ["eu"]])
+    profile["profile.partner_types"] = rng.choice([["urban_municipality", "rural_municipality"], ["urban_municipality"],
+                                                   ["urban_municipality", "rural_municipality", "business"], []])
     respondents = []
     for _ in range(rng.choice([1, 1, 2, 4])):
         items: dict[str, Any] = {}
@@ -43,7 +45,8 @@ def ready_to_delegate(linkage: str) -> dict[str, Any]:
     items = {**enabler("trust", 5), f"linkage.{linkage}.strength": 4, f"linkage.{linkage}.managed": "no"}
     return {
         "profile": {"profile.explicit": "yes", "profile.stage": "mature", "profile.region_type": "other",
-                    "profile.delegated_functions": ["none"]},
+                    "profile.delegated_functions": ["none"],
+                    "profile.partner_types": ["urban_municipality", "rural_municipality"]},
         "respondents": [{"group": "urban_public", "answers": answers(enabler=4, barrier=1, strength=1,
                                                                     practice="yes", items=items)}],
     }

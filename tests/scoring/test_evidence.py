@@ -36,7 +36,8 @@ def test_every_evidence_item_is_data_with_words_in_its_language(document):
         for entry in result["governance"]["ranking"]:
             for reason in entry["reasons"]:
                 assert set(reason) == {"factor", "effect", "text", "evidence"}
-                assert isinstance(reason["effect"], int) and reason["text"]
+                assert (isinstance(reason["effect"], int) or reason["effect"] in ("safeguard", "precondition"))
+                assert reason["text"]
 
 
 def test_the_scorers_dimension_names_are_the_apps(app):
