@@ -56,14 +56,14 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
     contested = contested_dimensions(per_respondent, rules.settings)
 
     facts = Facts(answers=AggregatedAnswers(respondents, clusters), profile=assessment.profile,
-                  dimensions=dimensions, gaps=gaps,
+                  dimensions=dimensions, gaps=gaps, contested=tuple(contested),
                   governance={"current": current_model(assessment.profile)})
     decided = governance(facts, rules, lang, len(respondents))
     ranking = decided["ranking"]
     governance_result = {"current": facts.governance["current"], "recommended": ranking[0]["model"],
                          "ranking": ranking, "pathway": decided["pathway"]}
     facts = Facts(answers=facts.answers, profile=facts.profile, dimensions=dimensions, gaps=gaps,
-                  governance={"current": governance_result["current"],
+                  contested=facts.contested, governance={"current": governance_result["current"],
                               "recommended": governance_result["recommended"]})
 
     return {

@@ -95,6 +95,8 @@ class Words:
                              second_score=self._number(scores[second], lang),
                              difference=self._number(e["score"], lang))
         if subject == "contested":
+            if e["id"] is None:
+                return self._say("not_contested", lang)
             return self._say("contested", lang, name=self.dimension(e["id"], lang))
         if e["id"] is None:
             return self._say("governance_none", lang)
@@ -149,7 +151,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
                     fail(f"bands.{kind}.{band}", f"is missing its {lang!r} text")
     sentences = texts("sentences", ("question_one", "question_group", "question_unanswered", "profile",
                                     "profile_unanswered", "dimension", "dimension_no_score", "gap",
-                                    "gap_difference_only", "no_gap", "contested", "governance_current",
+                                    "gap_difference_only", "no_gap", "contested", "not_contested", "governance_current",
                                     "governance_recommended", "governance_none"))
     return Words(dimensions=dimensions, groups=groups, bands=bands, sentences=sentences,
                  models={model_id: model.name for model_id, model in models.items()}, questionnaire=questionnaire)

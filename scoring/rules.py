@@ -26,7 +26,7 @@ from scoring import evidence
 from scoring.dimensions import BANDS, DIMENSION_IDS
 
 MAX_GAP_LINES = 5
-SUBJECTS = ("question", "dimension", "profile", "gap", "governance")
+SUBJECTS = ("question", "dimension", "profile", "gap", "contested", "governance")
 NUMBER_OPS = {"lt", "lte", "gt", "gte"}
 CHOICE_OPS = {"eq", "ne", "in", "not_in"}
 PRESENCE_OPS = {"answered", "unanswered"}
@@ -50,6 +50,7 @@ class Facts:
     dimensions: Mapping[str, Mapping[str, Any]]
     gaps: list[Mapping[str, Any]] = field(default_factory=list)
     governance: Mapping[str, Any] = field(default_factory=dict)
+    contested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,17 @@ class RuleChecker:
         fail = lambda message: self._fail(rule, message)  # noqa: E731
         if not isinstance(node, dict) or not node:
             fail(f"a condition must be a mapping, not {type(node).__name__}")
+        if "at_least" in node:  # {at_least: 3, of: [conditions]}: that many of them hold
+            if set(node) != {"at_least", "of"}:
+                fail("'at_least' takes exactly the keys 'at_least' and 'of'")
+            if not isinstance(node["of"], list) or not node["of"]:
+                fail("'at_least' needs a non-empty list 'of' conditions")
+            count = node["at_least"]
+            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= len(node["of"]):
+                fail(f"'at_least' must be a whole number from 1 to {len(node['of'])}")
+            for child in node["of"]:
+                self.check(child, rule)
+            return
         combinators = [k for k in ("all", "any", "not") if k in node]
         if combinators:
             if len(node) != 1:
@@ -172,6 +184,12 @@ class RuleChecker:
         else:
             fail(f"unknown operator {op!r} for a gap (allowed: gt, gte, flagged)")
 
+    def _check_contested(self, node, op, fail):
+        if node["contested"] != "*" and node["contested"] not in DIMENSION_IDS:
+            fail(f"unknown dimension id {node['contested']!r} in contested condition ('*' means any dimension)")
+        if op != "flagged" or "value" in node:
+            fail("a contested condition takes the operator 'flagged' and no value")
+
     def _check_governance(self, node, op, fail):
         if node["governance"] not in ("current", "recommended"):
             fail(f"governance condition must name 'current' or 'recommended', not {node['governance']!r}")
@@ -193,6 +211,10 @@ def evaluate(node: Mapping[str, Any], facts: Facts) -> Trace:
     if "not" in node:
         inner = _describe(node["not"], facts)
         return Trace(not evaluate(node["not"], facts).held, inner)
+    if "at_least" in node:
+        traces = [evaluate(child, facts) for child in node["of"]]
+        held = [t for t in traces if t.held]
+        return Trace(len(held) >= node["at_least"], _joined(held) if len(held) >= node["at_least"] else ())
     subject = next(k for k in SUBJECTS if k in node)
     return _LEAVES[subject](node, facts)
 
@@ -211,7 +233,7 @@ def _joined(traces) -> tuple[dict, ...]:
 
 def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
     """Evidence for every leaf under a node, true or not (what a 'not' looked at)."""
-    for key in ("all", "any"):
+    for key in ("all", "any", "of"):
         if key in node:
             return _joined(Trace(True, _describe(child, facts)) for child in node[key])
 
@@ -233,6 +255,8 @@ def _value_of(node, facts: Facts) -> dict:
         return _dimension_evidence(node["dimension"], facts)
     if "governance" in node:
         return evidence.item("governance", facts.governance.get(node["governance"]), node["governance"])
+    if "contested" in node:
+        return evidence.item("contested", node["contested"] if node["contested"] != "*" else None)
     return evidence.item("gap", node["gap"] if node["gap"] != "*" else None, groups=node.get("groups"))
 
 
@@ -311,6 +335,11 @@ def _gap(node, facts: Facts) -> Trace:
     return Trace(bool(found), tuple(found[:MAX_GAP_LINES]))
 
 
+def _contested(node, facts: Facts) -> Trace:
+    found = [d for d in facts.contested if node["contested"] in ("*", d)]
+    return Trace(bool(found), tuple(evidence.item("contested", d) for d in found[:MAX_GAP_LINES]))
+
+
 def _governance(node, facts: Facts) -> Trace:
     actual = facts.governance.get(node["governance"])
     held = _compare(actual, node["op"], node["value"])
@@ -318,4 +347,4 @@ def _governance(node, facts: Facts) -> Trace:
 
 
 _LEAVES = {"question": _question, "profile": _profile, "dimension": _dimension, "gap": _gap,
-           "governance": _governance}
+           "contested": _contested, "governance": _governance}

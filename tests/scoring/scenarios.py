@@ -81,6 +81,11 @@ def crafted() -> list[dict[str, Any]]:
     business = [{"group": "business", "answers": answers(enabler=5, practice="yes")} for _ in range(3)]
     civil = [{"group": "civil_society", "answers": answers(enabler=2, practice="no")} for _ in range(3)]
     docs.append({"profile": {}, "respondents": business + civil})
+    # Grant capture: EU money only, obtaining it a purpose.
+    docs.append({"profile": {"profile.funding": ["eu"], "profile.purposes": ["eu_funding", "land_use"]},
+                 "respondents": [{"group": "rural_public", "answers": answers()}]})
+    # Nobody knows the linkages.
+    docs.append({"profile": {}, "respondents": [{"group": "urban_public", "answers": answers(strength="dont_know")}]})
     for doc in docs:
         doc["questionnaire"] = "2026.1"
     return docs

@@ -208,3 +208,17 @@ def test_unknown_linkages_are_not_weak():
             person["answers"][f"linkage.{k}.strength"] = "dont_know"
     factors = {r["factor"] for e in score_document_now(document)["governance"]["ranking"] for r in e["reasons"]}
     assert "gov.weak_links" not in factors
+
+
+def test_the_catalogue_covers_what_experts_expect():
+    """The missing side, contested averages, unknown linkages and grant capture each get their advice."""
+    brabant = {r["id"]: r for r in score_document_now(brabantstad_like())["recommendations"]}
+    assert brabant["rec.missing_side"]["priority"] == "high"
+    split = partnership({"profile.stage": "operating"}, answers(enabler=1), answers(enabler=5))
+    contested = {r["id"]: r for r in score_document_now(split, lang="fr")["recommendations"]}
+    texts = [e["text"] for b in contested["rec.contested"]["because"] for e in b["evidence"]]
+    assert texts and all("très partagés" in text for text in texts)
+    unknown = partnership({}, answers(strength="dont_know"), answers(strength="dont_know"))
+    assert "rec.linkage.unknown" in [r["id"] for r in score_document_now(unknown)["recommendations"]]
+    assert "gov.weak_links" not in {r["factor"] for e in score_document_now(unknown)["governance"]["ranking"]
+                                    for r in e["reasons"]}
