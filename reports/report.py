@@ -37,7 +37,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
     # serious first (an obstacle is never listed as a strength).
     judged = [(d, r) for d, r in dims.items() if d.startswith(JUDGED_PREFIXES) and r["score"] is not None]
     strongest = sorted(judged, key=lambda pair: -pair[1]["score"])[:3]
-    weakest = sorted(judged, key=lambda pair: pair[1]["score"])[:3]
+    weakest = [pair for pair in sorted(judged, key=lambda pair: pair[1]["score"]) if pair not in strongest][:3]
     obstacles = sorted(((d, r) for d, r in dims.items() if d.startswith("barrier.") and r["score"] is not None
                         and r["band"] != "strength"), key=lambda pair: pair[1]["score"])[:3]
     governance = result["governance"]
