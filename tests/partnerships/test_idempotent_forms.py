@@ -159,3 +159,59 @@ def test_uploading_paper_answers_twice_at_once_stores_them_once(app, full_round)
     assert [r.status_code for r in responses] == [303, 303], [r.text[:300] for r in responses]
     assert responses[0].headers["Location"] == responses[1].headers["Location"]
     assert count(app, Respondent) == before + len(rows) - 1
+
+
+def same_page_twice(app, client, page_url: str, post_url: str, data: dict, action: str | None = None):
+    """Both posts of one form page at once get the same answer (the first's)."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page_url
+    first, second = post_twice_at_once(app, client, post_url, {**data, "_once": once_of(page.text, action)})
+    assert first.status_code == second.status_code == 303, (post_url, first.status_code, second.status_code)
+    assert first.headers["Location"] == second.headers["Location"], post_url
+    return first
+
+
+def test_every_other_form_gives_the_first_ones_page(app, full_round, signed_in):
+    from partnerships.audit import AuditEntry
+
+    client, base = full_round["client"], full_round["base"]
+    partnership = f"/facilitator/p/{full_round['partnership_id']}"
+    before = count(app, Respondent)
+    # a paper form typed in and saved twice is one respondent
+    same_page_twice(app, client, f"{base}/paper/enter", f"{base}/paper/enter",
+                    {"reference": "P-1", "group": "2", "enabler.trust.1": "4"})
+    assert count(app, Respondent) == before + 1
+    # the profile, publishing, an action's edit and delete
+    same_page_twice(app, client, f"{partnership}/profile", f"{partnership}/profile", {
+        "profile.region_type": "network_small_medium_cities", "profile.stage": "operating",
+        "profile.explicit": "yes", "profile.form": "written_agreement", "profile.delegated_functions": "none"})
+    audits = count(app, AuditEntry)
+    same_page_twice(app, client, base, f"{base}/publish", {}, action=f"{base}/publish")
+    assert count(app, AuditEntry) == audits + 1  # published once
+    client.post(f"{base}/actions", data={"text": "Meet", "status": "planned"})
+    action = re.search(r'href="([^"]+/actions/\d+)"', client.get(f"{base}/actions").text).group(1)
+    same_page_twice(app, client, action, action, {"text": "Meet twice", "status": "in_progress"})
+    same_page_twice(app, client, action, f"{action}/delete", {}, action=f"{action}/delete")
+    assert count(app, Action) == 0
+    # taking access away, revoking a token, changing the password
+    signed_in("co@example.org")
+    client.post(f"{partnership}/facilitators", data={"email": "co@example.org"})
+    remove = re.search(r'action="([^"]+/facilitators/\d+/remove)"', client.get(partnership).text).group(1)
+    same_page_twice(app, client, partnership, remove, {}, action=remove)
+    assert count(app, Membership) == 1
+    client.post("/account/tokens", data={"name": "dashboard"})
+    revoke = re.search(r'action="(/account/tokens/\d+/revoke)"', client.get("/account/tokens").text).group(1)
+    same_page_twice(app, client, "/account/tokens", revoke, {}, action=revoke)
+    # a password change ends every other session, and the twin arrives with the session it ended: it is
+    # sent to the same page, or (when the first has finished) to sign in again; the new password works
+    from tests.partnerships.conftest import PASSWORD
+    page = client.get("/account/password")
+    replies = post_twice_at_once(app, client, "/account/password", {
+        "current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase",
+        "_once": once_of(page.text)})
+    assert sorted(r.status_code for r in replies) in ([302, 303], [303, 303])
+    assert all(r.headers["Location"].startswith(("/facilitator/", "/account/signin")) for r in replies)
+    fresh = app.test_client()
+    signed = fresh.post("/account/signin", data={"email": "facilitator@example.org",
+                                                 "password": "a brand new passphrase"})
+    assert signed.status_code == 303
