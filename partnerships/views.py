@@ -201,6 +201,7 @@ def progress_json(partnership_id: int, number: int):
 
 
 @bp.post("/p/<int:partnership_id>/rounds/<int:number>/<any(close, reopen, publish, unpublish):action>")
+@once
 def round_action(partnership_id: int, number: int, action: str):
     partnership, round_ = load_round(partnership_id, number)
     if action in ("close", "reopen"):
