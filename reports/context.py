@@ -81,9 +81,11 @@ def pathway_summary(pathway: Mapping[str, Any] | None, lang: str) -> dict | None
 
 def named_recommendations(recommendations: list[dict]) -> list[dict]:
     """The scorer's recommendations with their priority, level and dimensions in words."""
+    titles = {rec["id"]: rec["title"] for rec in recommendations}
     return [
         {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
-         "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]]}
+         "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]],
+         "see_also_title": titles.get(rec.get("see_also"))}
         for rec in recommendations
     ]
 

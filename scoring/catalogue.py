@@ -78,6 +78,7 @@ class Recommendation:
     addresses: tuple[str, ...]
     example: Mapping[str, str] | None
     rules: tuple[RecommendationRule, ...]
+    overlaps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,11 @@ def _load_recommendations(file: _File, questionnaire: Questionnaire) -> tuple[Re
             id=rec_id, title=file.text(raw, "title", rec_id), explanation=file.text(raw, "explanation", rec_id),
             actions=tuple(file.text({"action": a}, "action", f"{rec_id}.actions") for a in actions),
             level=level, addresses=tuple(addresses), example=file.text(raw, "example", rec_id, required=False),
-            rules=tuple(rules),
+            rules=tuple(rules), overlaps=tuple(file.get(raw, "overlaps", rec_id, list, required=False) or ()),
         ))
+    known = {entry.id for entry in entries}
+    for entry in entries:
+        for other in entry.overlaps:
+            if other not in known or other == entry.id:
+                file.fail(entry.id, f"overlaps unknown recommendation {other!r}")
     return tuple(entries)

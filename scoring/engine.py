@@ -368,7 +368,21 @@ def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents:
                 row[0] = 1
                 row[4]["priority"] = PRIORITIES[1]
     selected.sort(key=lambda row: row[:4])
-    return [row[4] for row in selected]
+    return _see_also([row[4] for row in selected], rules)
+
+
+def _see_also(recommendations: list[dict], rules: RuleSet) -> list[dict]:
+    """A recommendation that says much the same as one listed before it points to it ("see also")
+    instead of repeating its actions; its reasons stay."""
+    overlaps = {entry.id: entry.overlaps for entry in rules.recommendations}
+    listed: list[str] = []
+    for recommendation in recommendations:
+        earlier = next((other for other in listed if other in overlaps[recommendation["id"]]), None)
+        recommendation["see_also"] = earlier
+        if earlier is not None:
+            recommendation["actions"] = []
+        listed.append(recommendation["id"])
+    return recommendations
 
 
 JUDGED = ("enabler.", "barrier.")

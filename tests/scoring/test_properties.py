@@ -103,6 +103,12 @@ def test_triage_keeps_at_most_five_high_and_orders_by_the_fired_dimension(docume
     order = ["high", "medium", "low"]
     keys = [(order.index(r["priority"]), not r["first_step"]) for r in recommendations]
     assert keys == sorted(keys)
+    ids = [r["id"] for r in recommendations]
+    for position, recommendation in enumerate(recommendations):  # a repeat points back instead
+        if recommendation["see_also"] is not None:
+            assert recommendation["see_also"] in ids[:position] and recommendation["actions"] == []
+        else:
+            assert recommendation["actions"]
 
 
 def test_a_weak_exploring_partnership_hears_awareness_first_and_five_high_at_most():
@@ -116,3 +122,15 @@ def test_a_weak_exploring_partnership_hears_awareness_first_and_five_high_at_mos
     recommendations = score_document_now(document)["recommendations"]
     assert sum(1 for r in recommendations if r["priority"] == "high") == 5
     assert "rec.awareness" in [r["id"] for r in recommendations[:3]]
+
+
+def test_overlapping_recommendations_point_to_each_other_instead_of_repeating():
+    from tests.scoring.builders import answers, enabler
+
+    weak_capacity = answers(enabler=4, barrier=1, items={**enabler("capacity", 1), "barrier.capacity": 4})
+    document = {"profile": {}, "respondents": [{"group": "rural_public", "answers": weak_capacity}]}
+    recommendations = score_document_now(document)["recommendations"]
+    by_id = {r["id"]: r for r in recommendations}
+    first, second = sorted(("rec.capacity", "rec.barrier.capacity"), key=[r["id"] for r in recommendations].index)
+    assert by_id[first]["see_also"] is None and by_id[first]["actions"]
+    assert by_id[second]["see_also"] == first and by_id[second]["actions"] == []
