@@ -76,8 +76,8 @@ def facilitator_runs_a_round(browser, base: str, email: str, pdf: bool = False) 
 
     page.goto(dashboard + "/consensus")
     first = page.locator(".consensus-row").first
-    first.locator('input[name="agreed_band"]').first.check()
-    first.locator("textarea[name=note]").fill("Agreed after the morning session.")
+    first.locator('input[name$="-agreed_band"]').first.check()
+    first.locator('textarea[name$="-note"]').fill("Agreed after the morning session.")
     first.get_by_role("button", name="Record the consensus").click()
     expect(page.get_by_text(EXPIRED)).to_have_count(0)
     expect(page.locator(".consensus-row").first).to_contain_text("Agreed:")
