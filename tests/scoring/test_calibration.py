@@ -162,6 +162,10 @@ def without(precondition: str) -> dict:
         for person in document["respondents"]:
             person["answers"]["linkage.public_services.managed"] = "yes"
         return document
+    if precondition == "pre.not_contested":  # two camps inside each group: split, but no group gap
+        for number, person in enumerate(document["respondents"]):
+            person["answers"].update(enabler("benefit_sharing", 5 if number % 3 == 0 else 2 if number % 3 == 1 else 4))
+        return document
     change = {"pre.trust_and_sharing": enabler("trust", 1), "pre.capacity": enabler("capacity", 1),
               "pre.evidence": enabler("evidence", 1)}.get(precondition)
     for person in document["respondents"]:
@@ -181,7 +185,8 @@ def test_with_every_precondition_delegating_one_function_is_recommended():
 
 
 @pytest.mark.parametrize("precondition", ["pre.trust_and_sharing", "pre.capacity", "pre.rural_and_urban_members",
-                                          "pre.no_rural_urban_split", "pre.evidence", "pre.a_function"])
+                                          "pre.no_rural_urban_split", "pre.not_contested", "pre.evidence",
+                                          "pre.a_function"])
 def test_one_unmet_precondition_holds_delegation_back(precondition):
     governance = score_document_now(without(precondition))["governance"]
     unmet = [p["id"] for p in governance["pathway"]["preconditions"] if not p["held"]]
