@@ -315,6 +315,8 @@ def _precondition(pre, facts: Facts, rules: RuleSet, lang: str, respondents: int
 
 def pathway(current: str | None, recommended: str) -> str:
     """What the partnership should do, from the model it uses to the one recommended."""
+    if recommended == current == "implicit_delegated":
+        return "make_explicit"  # existing bodies carry the task: give them an explicit rural-urban mandate
     if recommended == current:
         return "keep_and_reform"
     if recommended in DELEGATED and current not in DELEGATED and (current or "").startswith("explicit"):

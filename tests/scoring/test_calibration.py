@@ -5,6 +5,8 @@ would plausibly give, built from the facts §3 lists, not data the OECD publishe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from questionnaire import item_bank
@@ -95,6 +97,38 @@ def implicit_like() -> dict:
     return partnership(profile, everyone, everyone)
 
 
+def prague_like() -> dict:
+    """A functional urban area of some 435 municipalities, one of the OECD's most fragmented; co-operation
+    runs between the city and the Central Bohemian region, with no partnership body (§3)."""
+    profile = {"profile.explicit": "no", "profile.form": "none", "profile.stage": "starting",
+               "profile.delegated_functions": ["none"], "profile.region_type": "metro_with_rural_hinterland",
+               "profile.partner_types": [*RURAL_URBAN, "regional_government"]}
+    everyone = answers(enabler=3, barrier=2, practice="no", items={
+        **strong_links("partly"), "linkage.demography_labour.managed": "no", "barrier.administrative": 4})
+    return partnership(profile, everyone, everyone)
+
+
+def lexington_like() -> dict:
+    """A merged city-county government since 1974 that holds planning, an Urban Service Boundary since
+    1958 and a farmland protection programme: existing institutions carry the rural-urban task without a
+    named partnership (§3)."""
+    profile = {"profile.explicit": "no", "profile.form": "statutory_authority", "profile.stage": "mature",
+               "profile.delegated_functions": ["spatial_planning", "public_services"],
+               "profile.region_type": "metro_with_rural_hinterland", "profile.partner_types": RURAL_URBAN}
+    everyone = answers(enabler=4, barrier=1, practice="partly", items=strong_links("yes"))
+    return partnership(profile, everyone, everyone)
+
+
+def implicit_region_like(region_type: str) -> Callable[[], dict]:
+    """Central Finland, Forlì-Cesena, Castelo Branco, Extremadura: implicit co-operation, sector by sector;
+    §3 gives no more than that, so they differ here by the kind of region only."""
+    def build() -> dict:
+        document = implicit_like()
+        document["profile"]["profile.region_type"] = region_type
+        return document
+    return build
+
+
 CASES = {
     # keep the delegated body and add safeguards for the rural voice; never "drop delegation"
     "rennes": (rennes_like, "explicit_delegated", "keep_and_reform"),
@@ -107,6 +141,13 @@ CASES = {
     "west_pomerania": (west_pomerania_like, "explicit_non_delegated", "make_explicit"),
     # implicit co-operation with strong links: make it explicit
     "implicit": (implicit_like, None, "make_explicit"),
+    "prague": (prague_like, None, "make_explicit"),
+    # existing bodies already carry the task: give them an explicit rural-urban mandate
+    "lexington": (lexington_like, "implicit_delegated", "make_explicit"),
+    "central_finland": (implicit_region_like("sparse_with_market_towns"), None, "make_explicit"),
+    "forli_cesena": (implicit_region_like("network_small_medium_cities"), None, "make_explicit"),
+    "castelo_branco": (implicit_region_like("sparse_with_market_towns"), None, "make_explicit"),
+    "extremadura": (implicit_region_like("sparse_with_market_towns"), None, "make_explicit"),
 }
 
 
