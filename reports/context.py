@@ -85,6 +85,7 @@ def named_recommendations(recommendations: list[dict]) -> list[dict]:
     return [
         {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
          "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]],
+         "actions": [{**action, "level_name": labels.LEVELS[action["level"]]} for action in rec["actions"]],
          "see_also_title": titles.get(rec.get("see_also"))}
         for rec in recommendations
     ]

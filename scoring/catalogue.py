@@ -152,6 +152,15 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
                    recommendations=recommendations, words=words, preconditions=preconditions)
 
 
+def _action(file: _File, raw: Any, level: str, rec_id: str) -> Mapping[str, str]:
+    """An action's words and the level that carries it out (the recommendation's unless it names its own)."""
+    text = file.text({"action": raw}, "action", f"{rec_id}.actions")
+    own = raw.get("level", level) if isinstance(raw, dict) else level
+    if own not in LEVELS:
+        file.fail(f"{rec_id}.actions", f"level {own!r} is not one of {', '.join(LEVELS)}")
+    return {**{lang: text[lang] for lang in LANGUAGES}, "level": own}
+
+
 def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
     raw = file.get(file.data, "first_steps", "first_steps", dict)
     stages = set(questionnaire.items["profile.stage"].option_values)
@@ -261,7 +270,7 @@ def _load_recommendations(file: _File, questionnaire: Questionnaire) -> tuple[Re
             file.fail(rec_id, "needs at least one rule")
         entries.append(Recommendation(
             id=rec_id, title=file.text(raw, "title", rec_id), explanation=file.text(raw, "explanation", rec_id),
-            actions=tuple(file.text({"action": a}, "action", f"{rec_id}.actions") for a in actions),
+            actions=tuple(_action(file, a, level, rec_id) for a in actions),
             level=level, addresses=tuple(addresses), example=file.text(raw, "example", rec_id, required=False),
             rules=tuple(rules), overlaps=tuple(file.get(raw, "overlaps", rec_id, list, required=False) or ()),
         ))

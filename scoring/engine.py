@@ -356,7 +356,7 @@ def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents:
             "level": entry.level,
             "addresses": list(entry.addresses),
             "explanation": entry.explanation[lang],
-            "actions": [action[lang] for action in entry.actions],
+            "actions": [{"text": action[lang], "level": action["level"]} for action in entry.actions],
             "example": entry.example[lang] if entry.example else None,
             "first_step": first,
             "because": because,

@@ -109,6 +109,9 @@ def test_triage_keeps_at_most_five_high_and_orders_by_the_fired_dimension(docume
             assert recommendation["see_also"] in ids[:position] and recommendation["actions"] == []
         else:
             assert recommendation["actions"]
+        # each action names the level that carries it out
+        assert all(a["text"] and a["level"] in ("partnership", "local", "regional", "national")
+                   for a in recommendation["actions"])
 
 
 def test_a_weak_exploring_partnership_hears_awareness_first_and_five_high_at_most():
