@@ -86,6 +86,8 @@ def named_recommendations(recommendations: list[dict]) -> list[dict]:
         {**rec, "priority_name": labels.PRIORITIES[rec["priority"]], "level_name": labels.LEVELS[rec["level"]],
          "addresses_names": [labels.DIMENSIONS[d] for d in rec["addresses"]],
          "actions": [{**action, "level_name": labels.LEVELS[action["level"]]} for action in rec["actions"]],
+         # what made its rules fire, each sentence once (two rules often look at the same gap)
+         "because_texts": list(dict.fromkeys(e["text"] for because in rec["because"] for e in because["evidence"])),
          "see_also_title": titles.get(rec.get("see_also"))}
         for rec in recommendations
     ]

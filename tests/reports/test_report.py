@@ -354,3 +354,22 @@ def test_obstacles_read_as_obstacles_and_are_listed_apart(app, lang):
     assert context["summary"]["obstacles"][0]["id"] == "barrier.power_asymmetry"
     listed = html.split("Most serious obstacles" if lang == "en" else "Obstacles les plus sérieux")[1].split("</ul>")[0]
     assert f"{power}: 25 ({serious})" in listed
+
+
+def test_a_recommendations_reasons_are_listed_once(app):
+    """Two rules of one recommendation often look at the same gap: each sentence is listed once."""
+    from reports.context import named_recommendations
+    from tests.scoring.builders import answers
+    from tests.scoring.test_calibration import partnership
+
+    document = partnership({}, answers(enabler=2), answers(enabler=4))
+    with app.test_request_context():
+        result = score_document(document)
+        for rec in named_recommendations(result["recommendations"]):
+            texts = [e["text"] for because in rec["because"] for e in because["evidence"]]
+            assert rec["because_texts"] == list(dict.fromkeys(texts))
+            assert len(rec["because_texts"]) == len(set(rec["because_texts"]))
+        html = report_print_html(document, result, "en", "a4", date(2026, 12, 1))
+    for block in re.findall(r'<div class="because">(.*?)</div>', html, re.S):
+        items = re.findall(r"<li>(.*?)</li>", block)
+        assert len(items) == len(set(items))
