@@ -252,17 +252,13 @@ GATED = ("explicit_delegated",)  # what delegation's preconditions hold back: a 
 PATHWAYS = ("keep_and_reform", "move_lighter", "make_explicit", "delegate_one_function")
 
 
-def governance_ranking(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict]:
-    """All four models with their fit and the reasons behind it, best first (on a tie the current model
-    first, then the framework's order). A reason is ``{"factor", "effect", "text", "evidence"}``
-    (FRAMEWORK.md §8), its evidence rendered in ``lang``; ``effect`` is points, or a pathway word:
-    ``safeguard`` (a risk of the model in use, answered by reform rather than by leaving it) and
-    ``precondition`` (a delegated model held back because delegation's preconditions do not hold)."""
-    return governance(facts, rules, lang, respondents)["ranking"]
-
-
 def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> dict:
-    """The ranking and the pathway it implies (see governance.yaml's header)."""
+    """The four models ranked with their fit and reasons, best first (on a tie the current model first,
+    then the framework's order), and the pathway the ranking implies (see governance.yaml's header). A
+    reason is ``{"factor", "effect", "text", "evidence"}`` (FRAMEWORK.md §8), its evidence rendered in
+    ``lang``; ``effect`` is points, or a pathway word: ``safeguard`` (a risk of the model in use, answered
+    by reform rather than by leaving it) and ``precondition`` (a delegated model held back because
+    delegation's preconditions do not hold)."""
     current = facts.governance.get("current")
     fits = {model_id: model.base for model_id, model in rules.models.items()}
     reasons: dict[str, list[dict]] = {model_id: [] for model_id in rules.models}
