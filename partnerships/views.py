@@ -24,7 +24,10 @@ from questionnaire.forms import from_value, section_form_class
 from reports import labels
 from reports.service import (
     answers_date,
-    report_context_for,
+    cached,
+    document_hash,
+    pdf_tag,
+    report_body,
     score_document,
     submitted_batches,
     submitted_document,
@@ -246,7 +249,8 @@ def workshop_extra(round_: Round, result: dict, weighting: str, lang: str) -> di
         previous_document = submitted_document(previous.assessment)
         if enough_respondents(previous_document):
             extra["change"] = {"number": previous.number, **workshop.change_since(
-                score_document(previous_document, weighting=weighting, lang=lang), result)}
+                score_document(previous_document, weighting=weighting, lang=lang, tag=pdf_tag(previous.assessment_id)),
+                result)}
     return extra
 
 
@@ -256,12 +260,12 @@ def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_le
         return render_template("partnerships/no_results.html", round=round_,
                                minimum=current_app.extensions["rupa.rules"].settings.min_group_size,
                                submitted=len(document["respondents"]))
-    lang = str(get_locale())
-    result = score_document(document, weighting=weighting, lang=lang)
-    context = report_context_for(document, result, lang, answers_date(round_.assessment),
-                                 workshop_extra(round_, result, weighting, lang))
+    lang, tag = str(get_locale()), pdf_tag(round_.assessment_id)
+    result = score_document(document, weighting=weighting, lang=lang, tag=tag)
+    title, body = report_body(document, result, weighting, lang, answers_date(round_.assessment),
+                              workshop_extra(round_, result, weighting, lang), tag)
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
-                           weighting=weighting, r=context, **extra)
+                           weighting=weighting, report_title=title, report_body=body, **extra)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/results")
@@ -287,7 +291,8 @@ def pdf_response(round_: Round, weighting: str) -> Response:
     if not enough_respondents(document):
         abort(404, description=_("The group report appears once at least three respondents have submitted."))
     lang = str(get_locale())
-    extra = workshop_extra(round_, score_document(document, weighting=weighting, lang=lang), weighting, lang)
+    result = score_document(document, weighting=weighting, lang=lang, tag=pdf_tag(round_.assessment_id))
+    extra = workshop_extra(round_, result, weighting, lang)
     back_url = url_for(".results", partnership_id=round_.partnership_id, number=round_.number, weighting=weighting)
     return pdf_download(document, weighting, paper, f"rupa-round-{round_.number}", back_url, round_.assessment,
                         answers_date(round_.assessment), extra)
@@ -327,7 +332,9 @@ def export_body(round_: Round, kind: str, lang: str) -> Iterator[str] | str | by
     names = submitted_labels(round_.assessment)
     if not document["respondents"]:
         return None
-    return exports.to_xlsx(document, score_document(document), questionnaire, lang, names)
+    tag = pdf_tag(round_.assessment_id)
+    return cached("xlsx", (document_hash(document), lang, json.dumps(names, ensure_ascii=False)),
+                  lambda: exports.to_xlsx(document, score_document(document, tag=tag), questionnaire, lang, names), tag)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")

@@ -14,7 +14,7 @@ from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
 from partnerships.views import _invite_url, enough_respondents, load_round
 from reports import labels
-from reports.service import score_document, submitted_document
+from reports.service import pdf_tag, score_document, submitted_document
 from scoring.dimensions import DIMENSION_IDS
 
 bp = Blueprint("workshop", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>")
@@ -31,7 +31,7 @@ def round_result(round_, lang: str):
     document = submitted_document(round_.assessment)
     if not enough_respondents(document):
         return document, None
-    return document, score_document(document, lang=lang)
+    return document, score_document(document, lang=lang, tag=pdf_tag(round_.assessment_id))
 
 
 @bp.get("/projector")

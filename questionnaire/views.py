@@ -21,7 +21,7 @@ from questionnaire.content import Questionnaire
 from questionnaire.forms import from_value, section_form_class
 from questionnaire.models import Respondent
 from reports.context import results_context
-from reports.service import score_document, submitted_document
+from reports.service import pdf_tag, score_document, submitted_document
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -266,7 +266,7 @@ def done(token: str):
     lang = str(get_locale())
     entity = respondent_entity(respondent)
     document = submitted_document(entity.assessment, only=entity)
-    result = score_document(document, lang=lang)
+    result = score_document(document, lang=lang, tag=pdf_tag(entity.assessment_id))
     round_ = entity.assessment.round
     return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire,
                            results=results_context(result, current_app.extensions["rupa.rules"], lang),

@@ -1,11 +1,13 @@
 """The app's entry to the scorer and the report renderer: stored answers scored on demand, reports
-rendered as HTML or PDF (PDFs cached by content)."""
+rendered as HTML or PDF. What a round's data gives (its result, the report's body, its PDFs and
+workbook) is kept in the report cache by the hash of everything it is made from, tagged with the
+assessment, so that a page opened again costs one read of the answers, and deleting the data erases it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from database import db
@@ -25,11 +28,55 @@ from reports.report import report_context
 from scoring import parse_assessment, score
 
 
-def score_document(document: dict[str, Any], weighting: str = "organisation", lang: str = "en") -> dict:
-    """Check and score an assessment document with the installation's questionnaires and rules."""
-    assessment = parse_assessment(document, current_app.extensions["rupa.questionnaires"],
-                                  current_app.config["QUESTIONNAIRE_VERSION"])
-    return score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
+def score_document(document: dict[str, Any], weighting: str = "organisation", lang: str = "en",
+                   tag: str | None = None) -> dict:
+    """Check and score an assessment document with the installation's questionnaires and rules.
+
+    With the ``tag`` of the stored assessment it came from, the result is kept in the report cache (the
+    scorer is pure: same document, same result); a document nobody stored (an uploaded file) is not."""
+    def scored() -> dict:
+        assessment = parse_assessment(document, current_app.extensions["rupa.questionnaires"],
+                                      current_app.config["QUESTIONNAIRE_VERSION"])
+        return score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
+
+    if tag is None:
+        return scored()
+    kept = cached("result", (document_hash(document), weighting, lang),
+                  lambda: json.dumps(scored(), ensure_ascii=False).encode(), tag)
+    return json.loads(kept)
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    """The hash of an assessment document's content."""
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def cached(kind: str, parts: Iterable[str], make: Callable[[], bytes], tag: str | None) -> bytes:
+    """What ``make`` gives, from the report cache when it holds it under the hash of ``kind``, ``parts``
+    and the release (:func:`layout_fingerprint`), else made now and kept there, tagged ``tag``."""
+    cache = pdf_cache()
+    key = PdfCache.key(kind, *parts, layout_fingerprint())
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.put(key, value, tag)
+    return value
+
+
+def report_body(document: dict[str, Any], result: dict, weighting: str, lang: str, on: date, extra: dict | None,
+                tag: str) -> tuple[str, Markup]:
+    """The report's title and body (``reports/_report_body.html``) as HTML, from the report cache when an
+    identical one was drawn before (``result`` is the document's, scored with ``weighting``)."""
+    def draw() -> bytes:
+        with force_locale(lang):
+            context = report_context_for(document, result, lang, on, extra)
+            body = render_template("reports/_report_body.html", r=context)
+        return json.dumps({"title": context["title"], "body": body}, ensure_ascii=False).encode()
+
+    kept = json.loads(cached("report-body", (document_hash(document), weighting, lang, on.isoformat(),
+                                             json.dumps(extra or {}, sort_keys=True, default=str)), draw, tag))
+    # the body was drawn by the app's own autoescaped template (above, or by an identical release)
+    return kept["title"], Markup(kept["body"])  # noqa: S704
 
 
 def submitted_document(assessment: Assessment, only: Respondent | None = None) -> dict[str, Any]:
@@ -92,13 +139,16 @@ def submitted_labels(assessment: Assessment) -> list[str]:
 
 @cache
 def layout_fingerprint() -> str:
-    """A hash of the report's templates, styles, translations and the code that builds its content and
-    charts: a change to any renders PDFs anew (a new release never serves a PDF cached by the old one).
-    Their content, not their dates, so that every host of one release shares the cached PDFs."""
+    """A hash of the report's templates, styles, translations, the code that builds its content, charts
+    and exports, the scorer and its rules, and the questionnaires: a change to any scores and renders
+    anew (a new release never serves what the old one cached). Their content, not their dates, so that
+    every host of one release shares the cache."""
     root = Path(current_app.root_path)
     files = sorted([*root.glob("templates/reports/*.html"), *root.glob("static/css/*.css"),
                     *root.glob("translations/*/LC_MESSAGES/*.mo"), *root.glob("reports/*.py"),
-                    *root.glob("reports/*.css")])
+                    *root.glob("reports/*.css"), *root.glob("scoring/**/*.py"), *root.glob("scoring/rules/*.yaml"),
+                    *root.glob("questionnaire/content/**/*"), root / "partnerships" / "exports.py"])
+    files = [path for path in files if path.is_file()]
     return PdfCache.key(*(f"{path.relative_to(root)}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
                           for path in files))
 
@@ -176,7 +226,7 @@ def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: s
 def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
                       extra: dict | None, key: str, tag: str | None = None) -> bytes:
     """Render a PDF report and keep it in the cache under ``key``, tagged with the data it came from."""
-    result = score_document(document, weighting=weighting, lang=lang)
+    result = score_document(document, weighting=weighting, lang=lang, tag=tag)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
                               Path(current_app.static_folder), REPORT_STYLESHEET)
     if refused:

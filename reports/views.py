@@ -12,7 +12,7 @@ from questionnaire.models import Assessment
 from questionnaire.views import load_respondent, respondent_entity
 from reports.jobs import Pending, pdf_or_pending
 from reports.pdf import PAPER_SIZES
-from reports.service import answers_date, pdf_tag, report_context_for, score_document, submitted_document
+from reports.service import answers_date, pdf_tag, report_body, score_document, submitted_document
 
 bp = Blueprint("reports", __name__)
 
@@ -32,11 +32,12 @@ def report_page(token: str):
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
     document, respondent = submitted
-    lang = str(get_locale())
-    result = score_document(document, lang=lang)
+    lang, tag = str(get_locale()), pdf_tag(respondent.assessment_id)
+    result = score_document(document, lang=lang, tag=tag)
+    title, body = report_body(document, result, "organisation", lang,
+                              answers_date(respondent.assessment, only=respondent), None, tag)
     return render_template(
-        "reports/report_page.html",
-        r=report_context_for(document, result, lang, answers_date(respondent.assessment, only=respondent)),
+        "reports/report_page.html", report_title=title, report_body=body,
         pdf_url=url_for(".report_pdf_download", token=token, lang=lang),
         pdf_letter_url=url_for(".report_pdf_download", token=token, lang=lang, paper="letter"),
     )

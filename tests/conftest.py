@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,12 +47,14 @@ def database_url(tmp_path) -> str:
 
 
 def make_test_app(database_url: str, **config):
-    """The app on an empty database (its tables created), CSRF off unless ``config`` says otherwise."""
+    """The app on an empty database (its tables created), CSRF off unless ``config`` says otherwise, with a
+    report cache of its own (a report cached by another test, or an earlier run, is never served)."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="rupa-report-cache-"),
         **config,
     })
     with app.app_context():
@@ -67,6 +70,8 @@ def dispose(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    if Path(app.config["PDF_CACHE_DIR"]).name.startswith("rupa-report-cache-"):
+        shutil.rmtree(app.config["PDF_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

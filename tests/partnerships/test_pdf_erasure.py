@@ -42,10 +42,14 @@ def test_deleting_data_erases_its_pdfs_on_disk(app, full_round, tmp_path, what):
     app.config["PDF_CACHE_DIR"] = str(folder)
     client, base = full_round["client"], full_round["base"]
     partnership = f"/facilitator/p/{full_round['partnership_id']}"
-    for url in (f"{base}/report.pdf", f"{base}/report.pdf?lang=fr", f"{base}/report.pdf?weighting=respondent"):
+    for url in (f"{base}/report.pdf", f"{base}/report.pdf?lang=fr", f"{base}/report.pdf?weighting=respondent",
+                f"{base}/results", f"{base}/export.xlsx"):
         assert client.get(url).status_code == 200
+    kept = disk_entries(folder)  # three PDFs, and the results, report bodies and workbook they were made from
+    assert kept >= 3 + 2
     assert client.get(f"{base}/report.pdf").status_code == 200  # served from the cache: no new entry
-    assert disk_entries(folder) == 3
+    assert client.get(f"{base}/results").status_code == 200
+    assert disk_entries(folder) == kept
     if what == "respondent":
         assert client.post(first_respondent_delete_url(client, base)).status_code == 303
     elif what == "round":
@@ -77,7 +81,8 @@ def test_an_unchanged_report_is_one_pdf_whatever_the_day(app, full_round, tmp_pa
     assert f"rupa-round-1-{last_week.date().isoformat()}.pdf" in first.headers["Content-Disposition"]
     page = client.get(f"{base}/results").text
     assert f'datetime="{last_week.date().isoformat()}"' in page  # the page and the PDF give the same date
-    assert client.get(f"{base}/report.pdf").data == first.data and disk_entries(folder) == 1
+    kept = disk_entries(folder)
+    assert client.get(f"{base}/report.pdf").data == first.data and disk_entries(folder) == kept
 
 
 def test_the_disk_cache_is_bounded_and_expires(tmp_path):
@@ -99,7 +104,7 @@ def test_deleting_a_respondent_erases_the_rounds_pdfs_in_redis(queued_app, full_
     assert client.get(f"{base}/report.pdf").status_code == 202
     work_off(queued_app)
     assert client.get(f"{base}/report.pdf").status_code == 200
-    assert redis_pdfs(queued_app) == 1
+    assert redis_pdfs(queued_app) >= 2  # the PDF and the round's result it was made from
     with queued_app.app_context():
         tags = list(redis_client().scan_iter(f"{queued_app.config['REDIS_KEY_PREFIX']}pdf-tag:*"))
     assert len(tags) == 1
