@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -79,9 +79,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(watch_proxy_headers)
     app.before_request(access.enforce_access)
     app.before_request(i18n.remember_requested_language)
-    app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html, once_value=once.new_value)
+    app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html, once_value=once.new_value,
+                                 number=i18n.number, colon=i18n.colon, semicolon=i18n.semicolon)
     app.context_processor(lambda: {
-        "language_links": i18n.language_links, "get_locale": get_locale, "format_decimal": format_decimal,
+        "language_links": i18n.language_links, "get_locale": get_locale,
     })
     app.register_error_handler(CSRFError, errors.handle_csrf_error)
     app.register_error_handler(HTTPException, errors.handle_http_error)

@@ -7,6 +7,9 @@ from urllib.parse import quote, urlencode
 from flask import current_app, g, has_app_context, request, session, url_for
 from flask_babel import get_translations
 
+from questionnaire.content import typeset
+from scoring.numbers import written
+
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
@@ -80,3 +83,25 @@ def install_template_translations(app) -> None:
             context, singular, plural, n),
         newstyle=True,
     )
+
+
+def number(value: float, places: int = 1) -> str:
+    """A number as the page's language writes it, rounded half up (``scoring.numbers``): the templates'
+    ``number()``."""
+    from flask_babel import get_locale
+
+    return written(value, str(get_locale()), places)
+
+
+def colon() -> str:
+    """A colon as the page's language sets it (French: after a non-breaking space)."""
+    from flask_babel import get_locale
+
+    return typeset(" :", str(get_locale())).lstrip(" ")
+
+
+def semicolon() -> str:
+    """A semicolon as the page's language sets it (French: after a non-breaking space)."""
+    from flask_babel import get_locale
+
+    return typeset(" ;", str(get_locale())).lstrip(" ")

@@ -17,6 +17,7 @@ from partnerships.views import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
 from reports import labels
 from reports.service import forget_pdfs, submitted_document
+from reports.views import download_name
 
 bp = Blueprint("partnership_data", __name__, url_prefix="/facilitator/p/<int:partnership_id>")
 
@@ -59,7 +60,7 @@ def export_all(partnership_id: int):
         })
     audit.record_now("export_all", partnership.id)
     return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="rupa-partnership-{partnership.id}.json"'})
+        "Content-Disposition": f'attachment; filename="{download_name(partnership.name, "all-data", suffix="json")}"'})
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -27,7 +27,7 @@ from questionnaire.forms import clean_text
 from reports import labels
 from reports.pdf import PAPER_SIZES, PdfCache, render_pdf
 from reports.service import layout_fingerprint, pdf_cache
-from reports.views import requested_paper
+from reports.views import download_name, requested_paper
 
 bp = Blueprint("paper", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>/paper")
 
@@ -82,7 +82,8 @@ def blank_questionnaire(partnership_id: int, number: int):
                 dont_know=questionnaire.dont_know[lang])
         pdf, _refused = render_pdf(html, Path(current_app.static_folder), "paper-print.css")
         cache.put(key, pdf)
-    filename = f"rupa-paper-questionnaire-round-{round_.number}-{lang}.pdf"
+    filename = download_name(partnership.name, f"round-{round_.number}", "paper-questionnaire", lang, size,
+                             suffix="pdf")
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, max-age=0"})
 

@@ -33,7 +33,7 @@ from reports.service import (
     submitted_document,
     submitted_labels,
 )
-from reports.views import pdf_download, requested_paper
+from reports.views import download_name, pdf_download, requested_paper
 from scoring.engine import WEIGHTINGS
 
 bp = Blueprint("partnerships", __name__, url_prefix="/facilitator")
@@ -294,7 +294,8 @@ def pdf_response(round_: Round, weighting: str) -> Response:
     result = score_document(document, weighting=weighting, lang=lang, tag=pdf_tag(round_.assessment_id))
     extra = workshop_extra(round_, result, weighting, lang)
     back_url = url_for(".results", partnership_id=round_.partnership_id, number=round_.number, weighting=weighting)
-    return pdf_download(document, weighting, paper, f"rupa-round-{round_.number}", back_url, round_.assessment,
+    names = (round_.partnership.name, f"round-{round_.number}", "by-respondent" if weighting == "respondent" else "")
+    return pdf_download(document, weighting, paper, names, back_url, round_.assessment,
                         answers_date(round_.assessment), extra)
 
 
@@ -344,6 +345,7 @@ def export(partnership_id: int, number: int, kind: str):
     if body is None:
         abort(404, description=_("Nobody has submitted answers in this round yet."))
     audit.record_now("export", partnership.id, round=round_.number, format=kind.upper())
-    stem = f"rupa-partnership-{partnership.id}-round-{round_.number}"
+    name = download_name(partnership.name, f"round-{round_.number}", str(get_locale()) if kind == "xlsx" else "",
+                         suffix=kind)
     return Response(body, mimetype=EXPORT_MIMETYPES[kind],
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{kind}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -14,6 +14,7 @@ from questionnaire import item_bank
 from questionnaire.content import Questionnaire
 from reports import labels
 from scoring.dimensions import DIMENSION_IDS, DIMENSIONS
+from scoring.numbers import half_up
 
 STEPS = ("join", *DIMENSION_IDS, "end")
 
@@ -37,7 +38,7 @@ def distribution(document: dict, dimension_id: str, questionnaire: Questionnaire
     rows.append({"label": questionnaire.dont_know[lang], "count": counts.get(item_bank.DONT_KNOW, 0)})
     people = len(document["respondents"]) or 1
     for row in rows:
-        row["share"] = round(100 * row["count"] / people)
+        row["share"] = int(half_up(100 * row["count"] / people, 0))
     return {"rows": rows, "people": len(document["respondents"]), "questions": len(dimension.items)}
 
 
@@ -114,7 +115,7 @@ def change_since(previous: dict, current: dict) -> dict:
             "narrowed" if gap_now < gap_before else "widened" if gap_now > gap_before else "unchanged")
         rows.append({
             "name": labels.DIMENSIONS[dimension_id], "before": before, "now": now,
-            "change": None if before is None or now is None else round(now - before, 1),
+            "change": None if before is None or now is None else half_up(now - before, 1),
             "gap_before": gap_before, "gap_now": gap_now, "gap_trend": trend,
             "gap_trend_name": labels.GAP_TRENDS[trend] if trend else None,
         })

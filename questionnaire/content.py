@@ -8,6 +8,7 @@ stops the app at start-up instead of confusing a respondent later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,30 @@ from questionnaire import item_bank
 
 CONTENT_DIR = Path(__file__).parent / "content"
 LANGUAGES = ("en", "fr")
+
+# French typography: a non-breaking space before : ; ? ! and inside « », where a plain space (or none)
+# stands. Not before a colon or mark that does not end a phrase (https://, 10:30, ?x=1, !=).
+_FRENCH_SPACING = (
+    (re.compile(r"[ \t]+([:;?!»])"), "\u00a0\\1"),
+    (re.compile(r"(?<=[\w)}\]’'\"%.])([:;?!])(?=\s|$|<|\))"), "\u00a0\\1"),
+    (re.compile(r"(?<=[\w)}\]’'\"%.!?])»"), "\u00a0»"),
+    (re.compile(r"«[ \t]*"), "«\u00a0"),
+)
+
+
+def listed(texts, lang: str) -> str:
+    """Texts one after another, separated by semicolons as ``lang`` sets them."""
+    return ("\u00a0; " if lang == "fr" else "; ").join(texts)
+
+
+def typeset(text: str, lang: str) -> str:
+    """``text`` with its language's spacing around punctuation (French: non-breaking spaces before
+    ``: ; ? !`` and inside « »); other languages unchanged."""
+    if lang != "fr":
+        return text
+    for pattern, replacement in _FRENCH_SPACING:
+        text = pattern.sub(replacement, text)
+    return text
 ITEM_TYPES = ("scale", "choice", "multi", "text")
 
 Text = Mapping[str, str]
@@ -162,7 +187,7 @@ class _Reader:
         unknown = set(value) - set(LANGUAGES)
         if unknown:
             self.fail(path, f"unknown language {sorted(unknown)[0]!r}")
-        return dict(value)
+        return {lang: typeset(text, lang) for lang, text in value.items()}
 
 
 def _as_tuple(kind) -> tuple[type, ...]:

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pygal
-from flask_babel import format_decimal
 from markupsafe import Markup
 from pygal.style import Style
+
+from pages.i18n import number
 
 BAND_COLOURS = {"strength": "#0b5d3b", "developing": "#8a6100", "concern": "#a1160d"}
 GROUP_COLOURS = ("#0b5d3b", "#2f4f8f", "#8a6100", "#a1160d", "#5b3a8c", "#3d6b73", "#555555")
@@ -79,7 +80,7 @@ def _config(rows: int, legend: bool = False) -> dict:
         # Each value just past the end of its bar (text-anchor: start in chart.css, after a no-break space
         # that SVG keeps), never over the bar's colour, where dark text would be hard to read. Written
         # as the tables write it (83,3 in French).
-        "value_formatter": lambda value: "\u00a0" + format_decimal(value, "0.#"),
+        "value_formatter": lambda value: "\u00a0" + number(value),
     }
 
 

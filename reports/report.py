@@ -12,7 +12,7 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from questionnaire import item_bank
-from questionnaire.content import Item, Questionnaire
+from questionnaire.content import Item, Questionnaire, listed
 from reports import charts, labels
 from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
 from scoring.catalogue import RuleSet
@@ -124,7 +124,7 @@ def answer_label(item: Item, value: Any, questionnaire: Questionnaire, lang: str
     if item.type == "text":
         return str(value)
     chosen = value if isinstance(value, list) else [value]
-    return "; ".join(option.label[lang] for option in item.options if option.value in chosen)
+    return listed((option.label[lang] for option in item.options if option.value in chosen), lang)
 
 
 def _profile(profile: Mapping[str, Any], questionnaire: Questionnaire, lang: str) -> list[dict[str, str]]:
@@ -140,11 +140,11 @@ def _linkages(dims, result, document, questionnaire: Questionnaire, lang: str) -
         item = questionnaire.items[f"linkage.{linkage}.managed"]
         answers = Counter(r["answers"].get(item.id) for r in document["respondents"])
         answers.pop(None, None)
-        managed = "; ".join(
+        managed = listed((
             f"{answer_label(item, value, questionnaire, lang)}"
             + (f" ({count})" if len(document["respondents"]) > 1 else "")
             for value, count in sorted(answers.items(), key=lambda kv: -kv[1])
-        ) or _("Not answered")
+        ), lang) or _("Not answered")
         jointly = answers.get("yes", 0) * 2 >= sum(answers.values()) if answers else False
         row = _dimension_row(f"linkage.{linkage}", dims[f"linkage.{linkage}"])
         rows.append({**row, "managed": managed, "strong_unmanaged": row["band"] == "strength" and not jointly})

@@ -17,7 +17,7 @@ import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from database import db
 from extensions import redis_client
@@ -82,19 +82,29 @@ def report_body(document: dict[str, Any], result: dict, weighting: str, lang: st
 def submitted_document(assessment: Assessment, only: Respondent | None = None) -> dict[str, Any]:
     """The assessment document of the submitted respondents of an assessment (or of ``only`` one of
     them), oldest first; a round's respondents share their partnership's profile."""
-    query = select(Respondent).where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
+    query = select(Respondent.id, Respondent.lang, Respondent.source).where(
+        Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
     if only is not None:
         query = query.where(Respondent.id == only.id)
-    respondents = db.session.execute(query.order_by(Respondent.id)).scalars().all()
-    answers: dict[int, dict[str, Any]] = {r.id: {} for r in respondents}
-    rows = db.session.execute(
-        select(Answer.respondent_id, Answer.item_id, Answer.value)
-        .where(Answer.respondent_id.in_(answers))
-    )
-    for respondent_id, item_id, value in rows:
-        answers[respondent_id][item_id] = value
+    respondents = db.session.execute(query.order_by(Respondent.id)).all()
+    answers = answers_of([r.id for r in respondents])
     profile = assessment.round.partnership.profile if assessment.round is not None else None
     return assessment_document(assessment, ((r, answers[r.id]) for r in respondents), profile)
+
+
+def answers_of(respondent_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each respondent's stored answers by item id. The values are read as their JSON text and decoded
+    all at once (decoding thousands of small values one by one was half the cost of a results page)."""
+    answers: dict[int, dict[str, Any]] = {respondent_id: {} for respondent_id in respondent_ids}
+    if not answers:
+        return answers
+    rows = db.session.connection().execute(  # Core rows: the ORM's result handling was a third of the rest
+        select(Answer.respondent_id, Answer.item_id, cast(Answer.value, Text))
+        .where(Answer.respondent_id.in_(answers))).all()
+    values = json.loads("[" + ",".join("null" if row[2] is None else row[2] for row in rows) + "]")
+    for (respondent_id, item_id, _text), value in zip(rows, values, strict=True):
+        answers[respondent_id][item_id] = value
+    return answers
 
 
 EXPORT_BATCH = 200  # respondents read at once by a streamed export
@@ -120,10 +130,7 @@ def _batches(assessment: Assessment, ids: list[int], profile: dict | None,
         respondents = db.session.execute(
             select(Respondent).where(Respondent.id.in_(ids[start:start + size])).order_by(Respondent.id)
         ).scalars().all()
-        answers: dict[int, dict[str, Any]] = {respondent.id: {} for respondent in respondents}
-        for respondent_id, item_id, value in db.session.execute(
-                select(Answer.respondent_id, Answer.item_id, Answer.value).where(Answer.respondent_id.in_(answers))):
-            answers[respondent_id][item_id] = value
+        answers = answers_of([respondent.id for respondent in respondents])
         document = assessment_document(assessment, ((r, answers[r.id]) for r in respondents), profile)
         yield document, [respondent_label(r.id, r.reference) for r in respondents]
         db.session.expunge_all()  # the session keeps no batch while the next one is read

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
 
 from questionnaire.models import Assessment
 from questionnaire.views import load_respondent, respondent_entity
@@ -50,7 +52,8 @@ def report_pdf_download(token: str):
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
     document, respondent = submitted
-    return pdf_download(document, "organisation", paper, "rupa-report", url_for(".report_page", token=token),
+    return pdf_download(document, "organisation", paper, (document.get("partnership") or "self-assessment",),
+                        url_for(".report_page", token=token),
                         respondent.assessment, answers_date(respondent.assessment, only=respondent))
 
 
@@ -61,13 +64,20 @@ def requested_paper() -> str:
     return paper
 
 
-def pdf_download(document: dict, weighting: str, paper: str, stem: str, back_url: str, assessment: Assessment,
-                 on: date, extra: dict | None = None) -> Response:
+def download_name(*parts: str, suffix: str) -> str:
+    """A file name that says what the file is, in ASCII: ``rupa-green-valley-round-2-fr-letter.pdf``."""
+    words = (secure_filename(re.sub(r"[\W_]+", "-", part)).lower().strip("-") for part in ("rupa", *parts) if part)
+    return "-".join(word for word in words if word) + "." + suffix
+
+
+def pdf_download(document: dict, weighting: str, paper: str, names: tuple[str, ...], back_url: str,
+                 assessment: Assessment, on: date, extra: dict | None = None) -> Response:
     """The PDF report as a download, or (while a worker renders it) a page that follows its progress.
 
     The waiting page answers 202 and reloads nothing by itself: a script asks the same URL for JSON
     every two seconds and starts the download when it is ready; without JavaScript, "Check again" does."""
-    outcome = pdf_or_pending(document, weighting, str(get_locale()), paper, on, extra, pdf_tag(assessment.id))
+    lang = str(get_locale())
+    outcome = pdf_or_pending(document, weighting, lang, paper, on, extra, pdf_tag(assessment.id))
     wants_json = request.accept_mimetypes.best == "application/json"
     if isinstance(outcome, Pending):
         status = 500 if outcome.state == "failed" else 202
@@ -76,7 +86,8 @@ def pdf_download(document: dict, weighting: str, paper: str, stem: str, back_url
         return render_template("reports/pdf_wait.html", pending=outcome, back_url=back_url), status
     if wants_json:
         return jsonify(state="ready", ahead=None)
+    name = download_name(*names, lang, paper, on.isoformat(), suffix="pdf")
     return Response(outcome, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{stem}-{on.isoformat()}.pdf"',
+        "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "private, max-age=0",
     })

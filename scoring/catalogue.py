@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Questionnaire
+from questionnaire.content import LANGUAGES, Questionnaire, typeset
 from scoring.dimensions import DIMENSION_IDS
 from scoring.evidence import WORDS_FILE, Words, load_words
 from scoring.rules import RuleChecker, RuleError
@@ -124,7 +124,7 @@ class _File:
         for lang in LANGUAGES:
             if not isinstance(value.get(lang), str) or not value[lang].strip():
                 self.fail(rule, f"'{key}' is missing its {lang!r} text")
-        return value
+        return {**value, **{lang: typeset(value[lang], lang) for lang in LANGUAGES}}
 
 
 def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> RuleSet:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from math import fsum
 
 from questionnaire import item_bank
+from scoring.numbers import half_up
 
 PRACTICE_POINTS = {"no": 0.0, "partly": 50.0, "yes": 100.0}
 
@@ -95,7 +96,7 @@ def cluster_mean(values: Iterable[float | None], clusters: Iterable[int]) -> flo
 
 
 def dimension_result(score: float | None, answered: int, items: int) -> dict:
-    rounded = None if score is None else round(score, 1)
+    rounded = None if score is None else half_up(score, 1)
     return {"score": rounded, "band": band(rounded), "answered": answered, "items": items}
 
 

@@ -10,11 +10,13 @@ from itertools import combinations
 from typing import Any
 
 from questionnaire import item_bank
+from questionnaire.content import listed
 from scoring import anonymity
 from scoring.anonymity import RURAL_URBAN
 from scoring.assessment import Assessment, Respondent
 from scoring.catalogue import PRIORITIES, RuleSet, Settings
 from scoring.dimensions import DIMENSIONS, aggregate, cluster_mean, respondent_scores
+from scoring.numbers import half_up
 from scoring.rules import Facts, evaluate, explain
 
 WEIGHTINGS = ("organisation", "respondent")
@@ -134,7 +136,7 @@ class AggregatedAnswers(Mapping):
             return item_bank.DONT_KNOW
         if all(isinstance(v, int) for _, v in known):
             values = {v for _, v in known}
-            return values.pop() if len(values) == 1 else round(cluster_mean(
+            return values.pop() if len(values) == 1 else half_up(cluster_mean(
                 (v for _, v in known), (c for c, _ in known)), 2)
         if all(v in item_bank.SCALES["practice3"] for _, v in known):
             return _weighted_median(known)
@@ -215,7 +217,7 @@ def perception_gaps(groups: Mapping[str, Mapping], settings: Settings,
 
 def _gap(dimension_id: str, first: str, second: str, a: float, b: float, settings: Settings,
          shown: dict[str, float | None]) -> dict:
-    difference = round(abs(a - b), 1)
+    difference = half_up(abs(a - b), 1)
     return {
         "dimension": dimension_id,
         "groups": [first, second],
@@ -288,7 +290,7 @@ def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) ->
                 fits[model_id] = best_light - 1
             if model_id != current:
                 reasons[model_id].append({"factor": "delegation_preconditions", "effect": "precondition",
-                                          "text": "; ".join(pre["text"] for pre in unmet),
+                                          "text": listed((pre["text"] for pre in unmet), lang),
                                           "evidence": [e for pre in unmet for e in pre["evidence"]][:6]})
     ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m]} for m in item_bank.MODELS]
     ranking.sort(key=lambda entry: (-entry["fit"], entry["model"] != current))  # stable otherwise

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel.numbers import format_decimal
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Questionnaire
+from questionnaire.content import LANGUAGES, Questionnaire, listed, typeset
 from scoring.dimensions import DIMENSION_IDS
+from scoring.numbers import written
 
 WORDS_FILE = "words.yaml"
 SUBJECTS = ("question", "dimension", "profile", "gap", "contested", "governance")
@@ -61,7 +61,7 @@ class Words:
         return self.sentences[key][lang].format(**values)
 
     def _number(self, value: float, lang: str) -> str:
-        return format_decimal(value, "0.#", locale=lang)
+        return written(value, lang)
 
     def _sentence(self, e: Mapping[str, Any], lang: str, respondents: int) -> str:
         subject = e["subject"]
@@ -108,7 +108,7 @@ class Words:
             return self.questionnaire.dont_know[lang]
         labels = {option.value: option.label[lang] for option in question.options} if question else {}
         if isinstance(value, list):
-            return "; ".join(labels.get(v, str(v)) for v in value)
+            return listed((labels.get(v, str(v)) for v in value), lang)
         if isinstance(value, float) and not value.is_integer():
             nearest = min((v for v in labels if isinstance(v, int)), key=lambda v: abs(v - value), default=None)
             return f"{labels[nearest]} ({self._number(value, lang)})" if nearest is not None else str(value)
@@ -136,7 +136,8 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
             for lang in LANGUAGES:
                 if not isinstance(entry, dict) or not isinstance(entry.get(lang), str) or not entry[lang].strip():
                     fail(f"{section}.{key}", f"is missing its {lang!r} text")
-        return found
+        return {key: {lang: typeset(text, lang) if isinstance(text, str) else text for lang, text in entry.items()}
+                if isinstance(entry, dict) else entry for key, entry in found.items()}
 
     dimensions = texts("dimensions", DIMENSION_IDS)
     groups = texts("groups", (*item_bank.GROUPS, "other_stakeholders"))
@@ -149,6 +150,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
             for lang in LANGUAGES:
                 if not isinstance((texts_of_kind.get(band) or {}).get(lang), str):
                     fail(f"bands.{kind}.{band}", f"is missing its {lang!r} text")
+                texts_of_kind[band][lang] = typeset(texts_of_kind[band][lang], lang)
     sentences = texts("sentences", ("question_one", "question_group", "question_unanswered", "profile",
                                     "profile_unanswered", "dimension", "dimension_no_score", "gap",
                                     "gap_difference_only", "no_gap", "contested", "not_contested", "governance_current",

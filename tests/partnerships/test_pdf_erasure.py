@@ -78,7 +78,8 @@ def test_an_unchanged_report_is_one_pdf_whatever_the_day(app, full_round, tmp_pa
         db.session.execute(db.update(Respondent).values(submitted_at=last_week))
         db.session.commit()
     first = client.get(f"{base}/report.pdf")
-    assert f"rupa-round-1-{last_week.date().isoformat()}.pdf" in first.headers["Content-Disposition"]
+    assert f"rupa-green-valley-partnership-round-1-en-a4-{last_week.date().isoformat()}.pdf" in first.headers[
+        "Content-Disposition"]
     page = client.get(f"{base}/results").text
     assert f'datetime="{last_week.date().isoformat()}"' in page  # the page and the PDF give the same date
     kept = disk_entries(folder)

@@ -266,7 +266,7 @@ def test_results_page_after_submission(client, start_respondent, complete_answer
     assert "Vos résultats" in french
     assert "Lever les obstacles juridiques à la coopération intercommunale" in french
     # the reason in words, in French: no id, no English band name
-    assert "Obstacles juridiques et réglementaires : 0 sur 100, un obstacle sérieux" in french
+    assert "Obstacles juridiques et réglementaires\u00a0: 0 sur 100, un obstacle sérieux" in french
     visible = re.sub(r"<[^>]+>", " ", french)  # what a reader sees (anchors may carry ids)
     assert "barrier.regulatory" not in visible and "(concern)" not in visible
 
