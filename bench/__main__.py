@@ -91,7 +91,8 @@ def table(results: list[dict]) -> str:
             figures = [f"{generated['respondents']:,} respondents, {generated['answers']:,} answers generated in "
                        f"{generated['seconds']} s; floor {result['national']['floor']['rps']:.0f} req/s"]
             figures += [f"{kind}: p50 {row['p50_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, {row['rps']:.0f} req/s "
-                        f"({result['growth'][kind]}x the one-partnership p50), {row['errors']} errors"
+                        f"({result['growth'][kind]}x the one-partnership p50), {row['errors']} errors; first view "
+                        f"p50 {row['first_view']['p50_ms']:.0f} ms, slowest {row['first_view']['max_ms']:.0f} ms"
                         for kind, row in result["national"].items() if kind != "floor"]
             figures.append(f"export of {result['scale']['big_round']:,}: {export['seconds']} s, "
                            f"{export['bytes']:,} bytes, worker memory +{export['rss_growth_mb']} MB "

@@ -6,13 +6,14 @@ from flask import Blueprint, Response, current_app, jsonify, render_template
 from sqlalchemy import text
 
 from database import db
+from questionnaire.forms import StartForm
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("pages/home.html")
+    return render_template("pages/home.html", form=StartForm())
 
 
 @bp.get("/about")

@@ -238,7 +238,7 @@ def enough_respondents(document: dict) -> bool:
 def workshop_extra(round_: Round, result: dict, weighting: str, lang: str) -> dict:
     """What a workshop adds to the group report: the consensus, the action plan, and the change since
     the partnership's previous round (when that round has enough respondents)."""
-    extra: dict = {}
+    extra: dict = {"round": round_.number}
     if round_.consensus:
         extra["consensus"] = workshop.consensus_rows(round_, result)
     if round_.actions:

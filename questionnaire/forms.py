@@ -10,7 +10,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, TextAreaField
+from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -51,6 +51,13 @@ class SectionForm(FlaskForm):
     def answers(self) -> dict[str, Value | None]:
         """The page's answers as stored values (None = unanswered)."""
         return {item.id: to_value(item, self[item.id].data) for item in self.items}
+
+
+class StartForm(FlaskForm):
+    """Starting a self-assessment: the partnership's name, for the report's cover, is optional."""
+
+    partnership = StringField(_l("Name of your partnership (optional)"), validators=[Optional(), Length(max=200)],
+                              filters=[clean_text])
 
 
 def to_value(item: Item, data) -> Value | None:

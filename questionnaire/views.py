@@ -18,7 +18,7 @@ from pages.i18n import switch_language_to
 from pages.once import derived_token
 from questionnaire import journey
 from questionnaire.content import Questionnaire
-from questionnaire.forms import from_value, section_form_class
+from questionnaire.forms import StartForm, from_value, section_form_class
 from questionnaire.models import Respondent
 from reports.context import results_context
 from reports.service import pdf_tag, score_document, submitted_document
@@ -76,11 +76,15 @@ def refuse_if_closed(respondent: Respondent) -> None:
 @bp.post("/start")
 def start():
     """A second click on "Start" (or two at once) opens the same assessment: its token comes from the form."""
+    form = StartForm()
+    if not form.validate():
+        return render_template("pages/home.html", form=form), 422
     token = derived_token("respondent", journey.TOKEN_BYTES)
     if token is not None and journey.respondent_exists(token):
         return redirect(url_for(".welcome", token=token), 303)
     try:
-        _respondent, token = journey.start_assessment(current_questionnaire(), str(get_locale()), token)
+        _respondent, token = journey.start_assessment(current_questionnaire(), str(get_locale()), token,
+                                                      form.partnership.data)
         db.session.commit()
     except IntegrityError:  # the twin of this click made it first
         db.session.rollback()

@@ -59,6 +59,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "organisations": result["organisations"],
             "language": LANGUAGE_NAMES.get(lang, lang),
             "weighting": result["weighting"],
+            "whose_view": whose_view(document, result, is_group),
         },
         "summary": {
             "current": current,
@@ -286,3 +287,21 @@ def _distribution(document, questionnaire: Questionnaire, lang: str) -> list[dic
         if rows:
             sections.append({"title": section.title[lang], "rows": rows})
     return sections
+
+
+def whose_view(document: Mapping[str, Any], result: Mapping[str, Any], is_group: bool) -> str:
+    """Whose view the report gives: one respondent's group and organisation, or how many respondents from
+    how many organisations in how many stakeholder groups (counts only: no group is named)."""
+    people = document.get("respondents", [])
+    if not is_group and people:
+        group = labels.GROUPS.get(people[0].get("group"), labels.GROUPS["other"])
+        organisation = people[0].get("organisation")
+        if organisation:
+            return _("The view of one respondent: %(group)s, %(organisation)s.", group=group, organisation=organisation)
+        return _("The view of one respondent: %(group)s.", group=group)
+    groups = len({person.get("group") for person in people})
+    respondents = ngettext("%(num)d respondent", "%(num)d respondents", result["respondents"])
+    organisations = ngettext("%(num)d organisation", "%(num)d organisations", result["organisations"])
+    in_groups = ngettext("%(num)d stakeholder group", "%(num)d stakeholder groups", groups)
+    return _("The views of %(respondents)s from %(organisations)s in %(groups)s.", respondents=respondents,
+             organisations=organisations, groups=in_groups)

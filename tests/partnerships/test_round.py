@@ -182,3 +182,12 @@ def test_a_closed_round_shows_no_way_in(app, make_round):
     assert "personne ne peut plus la rejoindre" in client.get(f"{base}/projector?lang=fr").text
     assert client.post(f"{base}/reopen").status_code == 303
     assert round_["code"] in client.get(base).text
+
+
+def test_the_group_report_cover_says_whose_views_and_which_round(full_round):
+    client, base = full_round["client"], full_round["base"]
+    page = client.get(f"{base}/results?lang=en").text
+    assert "The views of 10 respondents from 9 organisations in 3 stakeholder groups." in page
+    assert "Recommendations report · Round 1" in page
+    french = client.get(f"{base}/results?lang=fr").text
+    assert "Les points de vue de 10 répondants issus de 9 organisations, dans 3 groupes d" in french

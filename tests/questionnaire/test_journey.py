@@ -340,3 +340,24 @@ def test_two_stale_tabs_saving_at_once_keep_both_changes(app, start_respondent, 
         thread.join(timeout=30)
     assert statuses == [303, 303]
     assert stored(app) == {first.id: first.option_values[1], second.id: second.option_values[1]}
+
+
+def test_a_self_assessment_can_name_its_partnership_for_the_cover(client, complete_answers):
+    home = client.get("/").text
+    assert 'name="partnership"' in home and "Name of your partnership (optional)" in home
+    too_long = client.post("/start", data={"partnership": "x" * 201})
+    assert too_long.status_code == 422 and "There is a problem" in too_long.text
+    started = client.post("/start", data={"partnership": "  Vallée de la Drôme  "})
+    token = re.search(r"/r/([^/]+)/", started.location).group(1)
+    pages = complete_answers()
+    pages["profile"] = [*[(k, v) for k, v in pages["profile"] if k != "respondent.organisation"],
+                          ("respondent.organisation", "Commune de Die")]
+    answer_pages(client, token, pages)
+    client.post(f"/r/{token}/submit")
+    report = html.unescape(client.get(f"/r/{token}/report?lang=fr").text)
+    assert "<h1 id=\"report-title\">Vallée de la Drôme</h1>" in report
+    assert "Le point de vue d'un répondant\u00a0:" in report and "Commune de Die" in report
+    pdf = client.get(f"/r/{token}/report.pdf?lang=fr&paper=letter")
+    assert 'filename="rupa-vallee-de-la-drome-fr-letter-' in pdf.headers["Content-Disposition"]
+    unnamed = client.post("/start")
+    assert unnamed.status_code == 303  # the name stays optional
