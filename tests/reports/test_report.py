@@ -174,59 +174,106 @@ def text_in(box) -> str:
     return "".join(getattr(part, "text", "") for part in boxes_of(box)).strip()
 
 
-def layout_faults(pages) -> tuple[list[str], list[int], int]:
-    """Read off WeasyPrint's laid-out pages (``Page._page_box``, each page's box tree): the headings and
-    table captions with nothing after them on their page, the pages where a table that runs on from the
-    page before starts without its header row, and how many tables ran on."""
-    stranded, headerless, continued = [], [], 0
+def layout_faults(pages) -> dict:
+    """Read off WeasyPrint's laid-out pages (``Page._page_box``, each page's box tree):
+    - ``stranded``: headings and table captions with nothing after them on their page;
+    - ``headerless``: pages where a table that runs on from the page before starts without its header row;
+    - ``continued``: how many tables ran on;
+    - ``too_wide``: boxes that reach past the page's content area (a clipped column, a line that cannot break);
+    - ``sparse``: pages less than a quarter full that are neither the last page nor followed by a new chapter."""
+    faults: dict = {"stranded": [], "headerless": [], "continued": 0, "too_wide": [], "sparse": []}
     tables_before: set = set()
+    fill = []
     for number, page in enumerate(pages, start=1):
-        boxes = list(boxes_of(page._page_box.children[0]))  # the page area; margin boxes come after it
+        area = page._page_box
+        right = area.content_box_x() + area.width
+        boxes = list(boxes_of(area.children[0]))  # the page area; margin boxes come after it
         for box in boxes:
             if box.element_tag in ("h2", "h3", "caption") and isinstance(box, BlockBox):
                 inside = {id(part) for part in boxes_of(box)}
                 bottom = box.position_y + box.margin_height()
                 if not any(isinstance(other, LineBox) and id(other) not in inside and other.position_y >= bottom - 1
                            for other in boxes):
-                    stranded.append(f"{text_in(box)} (page {number})")
+                    faults["stranded"].append(f"{text_in(box)} (page {number})")
+            if isinstance(box, LineBox) and box.position_x + box.margin_width() > right + 1:
+                faults["too_wide"].append(f"{text_in(box)[:40]} (page {number})")
         tables = [box for box in boxes if isinstance(box, TableBox)]
         for table in tables:
             if table.element in tables_before:
-                continued += 1
+                faults["continued"] += 1
                 if not table.children[0].is_header:
-                    headerless.append(number)
+                    faults["headerless"].append(number)
         tables_before = {table.element for table in tables}
-    return stranded, headerless, continued
+        lines = [box.position_y + box.margin_height() for box in boxes if isinstance(box, LineBox)]
+        first_line = min((box.position_y for box in boxes if isinstance(box, LineBox)), default=None)
+        starts_chapter = first_line is not None and any(
+            box.element_tag == "h2" and isinstance(box, BlockBox)
+            and box.position_y <= first_line < box.position_y + box.margin_height() for box in boxes)
+        fill.append(((max(lines) - area.content_box_y()) / area.height if lines else 0, starts_chapter))
+    for number, (used, _starts) in enumerate(fill, start=1):
+        if used < 0.25 and number < len(fill) and not fill[number][1]:
+            faults["sparse"].append(number)
+    return faults
 
 
-def test_the_layout_check_finds_a_stranded_heading_and_a_lost_header_row(app):
+def test_the_layout_check_finds_stranded_headings_lost_headers_wide_boxes_and_sparse_pages(app):
     rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(80))
     html = ('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
             '<p style="height: 240mm; margin: 0">Filler</p><h2 style="break-after: auto">Alone</h2>'
             '<p style="break-before: page">Next page</p>'
+            '<table style="table-layout: fixed; width: 100%"><tr><td style="width: 100%">wide</td>'
+            '<td>(narrowed)</td></tr></table><p style="break-before: page">After a sparse page</p>'
             f'<table><thead style="display: table-row-group"><tr><th>Head</th></tr></thead><tbody>{rows}</tbody>'
             '</table></body></html>')
     with app.app_context():
         pages = render_document(html, Path(app.static_folder), "report-print.css").pages
-    stranded, headerless, continued = layout_faults(pages)
-    assert stranded == ["Alone (page 1)"] and continued >= 1 and headerless
+    faults = layout_faults(pages)
+    assert faults["stranded"] == ["Alone (page 1)"] and faults["continued"] >= 1 and faults["headerless"]
+    assert any("(narrowed)" in box for box in faults["too_wide"]) and 2 in faults["sparse"]
+
+
+def two_rounds(lang: str) -> tuple[dict, dict, dict]:
+    """A seven-group round after an earlier one, with a consensus (a long note and a dissent) and an action:
+    the group report at its widest (the change table's gap column, the consensus notes)."""
+    from types import SimpleNamespace
+
+    from partnerships import workshop
+
+    before, now = many_groups_document(50, 50), many_groups_document(50, 51)
+    previous, result = score_document(before, lang=lang), score_document(now, lang=lang)
+    note = "The rural municipalities ask for one more seat on the board and a rotating chair. " * 2
+    entries = [SimpleNamespace(dimension="enabler.trust", agreed_band="concern", note=note,
+                               dissent_group="urban_public", dissent_reason="The city sees the board as balanced.")]
+    actions = [SimpleNamespace(id=1, text="Joint council session on the bus network and its costs", owner="Chair",
+                               due_on=date(2027, 3, 1), status="planned", recommendation_id=None, carried_from=None)]
+    round_ = SimpleNamespace(consensus=entries, actions=actions)
+    extra = {"round": 2, "consensus": workshop.consensus_rows(round_, result), "actions": workshop.action_rows(round_),
+             "change": {"number": 1, **workshop.change_since(previous, result)}}
+    return now, result, extra
 
 
 @pytest.mark.parametrize(("source", "lang", "paper"), [
     ("individual", "en", "a4"), ("individual", "fr", "letter"), ("many groups", "en", "a4"),
-    ("many groups", "fr", "letter")])
-def test_no_heading_is_stranded_and_a_continued_table_repeats_its_header(app, source, lang, paper):
-    document = (json.loads((GOLDEN / "individual.json").read_text()) if source == "individual"
-                else many_groups_document(50, 50))
+    ("many groups", "fr", "letter"), ("two rounds", "en", "a4"), ("two rounds", "fr", "letter")])
+def test_the_report_lays_out_cleanly(app, source, lang, paper):
+    """No stranded heading, continued tables repeat their header, nothing wider than the page, no page
+    less than a quarter full but the last of a chapter."""
     with app.test_request_context():
-        result = score_document(document, lang=lang)
-        html = report_print_html(document, result, lang, paper, date(2026, 11, 29))
+        if source == "two rounds":
+            document, result, extra = two_rounds(lang)
+        else:
+            document = (json.loads((GOLDEN / "individual.json").read_text()) if source == "individual"
+                        else many_groups_document(50, 50))
+            result, extra = score_document(document, lang=lang), None
+        html = report_print_html(document, result, lang, paper, date(2026, 11, 29), extra)
         pages = render_document(html, Path(app.static_folder), "report-print.css").pages
-    stranded, headerless, continued = layout_faults(pages)
-    assert stranded == [] and headerless == []
-    assert len(pages) > 8
-    if source == "many groups":
-        assert continued > 0  # the case the header check is for
+    faults = layout_faults(pages)
+    assert faults["stranded"] == [] and faults["headerless"] == []
+    assert faults["too_wide"] == [] and faults["sparse"] == [], faults
+    if source != "individual":
+        assert faults["continued"] > 0  # the case the header check is for
+    if source == "two rounds":
+        assert 'id="change"' in html and 'id="workshop"' in html
 
 
 def test_french_report_and_us_letter(app, tmp_path):
