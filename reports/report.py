@@ -16,6 +16,7 @@ from questionnaire.content import Item, Questionnaire, listed
 from reports import charts, labels
 from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
 from scoring.catalogue import RuleSet
+from scoring.numbers import written
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 JUDGED_PREFIXES = ("enabler.", "practices")
@@ -65,6 +66,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "current": current,
             "recommended": recommended,
             "pathway": pathway_summary(governance.get("pathway"), lang),
+            "grid": governance_grid(rules, governance["current"], governance["recommended"], lang),
             "strongest": [_dimension_row(d, r) for d, r in strongest],
             "weakest": [_dimension_row(d, r) for d, r in weakest],
             "obstacles": [_dimension_row(d, r) for d, r in obstacles],
@@ -86,6 +88,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"],
                          "reasons": named_reasons(e["reasons"])} for e in governance["ranking"]],
             "pathway": pathway_summary(governance.get("pathway"), lang),
+            "grid": governance_grid(rules, governance["current"], governance["recommended"], lang),
         },
         "recommendations": recommendations,
         "method": {"min_group_size": rules.settings.min_group_size,
@@ -101,6 +104,8 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
         context["contested"] = [labels.DIMENSIONS[d] for d in result["contested"]]
         context["gap_chart"] = _gap_chart(context["gaps"])
         context["annex"] = _distribution(document, questionnaire, lang)
+        context["summary"]["split"] = _split_line(context["gaps"], context["anonymity"],
+                                                   rules.settings.gap_flag_points)
     else:
         respondent = document["respondents"][0]
         context["annex"] = _answers(respondent, document.get("profile", {}), questionnaire, lang)
@@ -305,3 +310,31 @@ def whose_view(document: Mapping[str, Any], result: Mapping[str, Any], is_group:
     in_groups = ngettext("%(num)d stakeholder group", "%(num)d stakeholder groups", groups)
     return _("The views of %(respondents)s from %(organisations)s in %(groups)s.", respondents=respondents,
              organisations=organisations, groups=in_groups)
+
+
+def governance_grid(rules: RuleSet, current: str | None, recommended: str, lang: str) -> list[dict[str, Any]]:
+    """The OECD's two-by-two (explicit or implicit, with or without delegated functions), each cell a
+    governance model, today's and the recommended one marked."""
+    rows = []
+    for kind, label in (("explicit", _("Explicit partnership")), ("implicit", _("Implicit co-operation"))):
+        cells = [{"id": model_id, "name": rules.models[model_id].name[lang], "current": model_id == current,
+                  "recommended": model_id == recommended}
+                 for model_id in (f"{kind}_delegated", f"{kind}_non_delegated")]
+        rows.append({"kind": kind, "name": label, "cells": cells})
+    return rows
+
+
+def _split_line(gaps: Mapping[str, Any], anonymity: Mapping[str, Any], points: float) -> str:
+    """One line on the rural-urban split, for the first page (a gap counts from ``points``)."""
+    if anonymity.get("notice") and not gaps["rural_urban"]:
+        return anonymity["notice"]
+    rows = gaps["rural_urban"]
+    if not rows:
+        return _("Rural and urban public bodies see every dimension within %(points)d points of each other.",
+                 points=points)
+    largest = max(rows, key=lambda row: row["difference"])
+    return ngettext("Rural and urban public bodies differ by %(flag)d points or more on %(num)d dimension: "
+                    "%(dimension)s (%(points)s points).",
+                    "Rural and urban public bodies differ by %(flag)d points or more on %(num)d dimensions; the "
+                    "largest gap is on %(dimension)s (%(points)s points).", len(rows), flag=points,
+                    dimension=largest["dimension"], points=written(largest["difference"], str(get_locale())))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -191,3 +192,13 @@ def test_the_group_report_cover_says_whose_views_and_which_round(full_round):
     assert "Recommendations report · Round 1" in page
     french = client.get(f"{base}/results?lang=fr").text
     assert "Les points de vue de 10 répondants issus de 9 organisations, dans 3 groupes d" in french
+
+
+def test_the_first_page_of_a_group_report_has_one_line_on_the_rural_urban_split(full_round):
+    client, base = full_round["client"], full_round["base"]
+    page = html.unescape(client.get(f"{base}/results?lang=en").text)
+    glance = page.split('id="summary-title"')[1].split("</section>")[0]
+    # rural respondents scored enablers 1-2 and urban ones 5: every enabler is a flagged gap
+    assert "Rural and urban views:" in glance and "differ by 15 points or more on" in glance
+    french = html.unescape(client.get(f"{base}/results?lang=fr").text).split('id="summary-title"')[1]
+    assert "Points de vue ruraux et urbains\u00a0:" in french and "divergent de 15 points ou plus" in french

@@ -12,6 +12,7 @@ import re
 import threading
 from collections import Counter
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pypdf
@@ -77,7 +78,7 @@ def test_individual_report_pdf(app, tmp_path):
     assert "Explicit partnership without delegated functions" in text  # the recommended model
     assert "not endorsed by the OECD" in text
     titles = outline_titles(reader)
-    for heading in ("Summary", "Partnership profile", "Rural-urban linkages", "Governance models",
+    for heading in ("At a glance", "Partnership profile", "Rural-urban linkages", "Governance models",
                     "Recommendations", "Method", "Annex: answers"):
         assert heading in titles
     fonts = embedded_fonts(reader)
@@ -281,7 +282,7 @@ def test_french_report_and_us_letter(app, tmp_path):
     # The charts write numbers as the tables do (37,5), past a no-break space.
     assert "\u00a037,5<" in html and "\u00a037.5<" not in html
     titles = outline_titles(reader)
-    assert "Résumé" in titles and "Recommandations" in titles and "Méthode" in titles
+    assert "En un coup d'œil" in titles and "Recommandations" in titles and "Méthode" in titles
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert "Construire la confiance par de petits succès partagés" in text_of(reader)
     assert reader.pages[0].mediabox.width == pytest.approx(612, abs=1)  # US Letter
@@ -421,3 +422,24 @@ def test_a_recommendations_reasons_are_listed_once(app):
     for block in re.findall(r'<div class="because">(.*?)</div>', html, re.S):
         items = re.findall(r"<li>(.*?)</li>", block)
         assert len(items) == len(set(items))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_at_a_glance_marks_todays_model_and_the_recommended_one_on_the_two_by_two(app, lang):
+    document = json.loads((GOLDEN / "individual.json").read_text())
+    with app.test_request_context(f"/?lang={lang}"):
+        result = score_document(document, lang=lang)
+        html = report_print_html(document, result, lang, "a4", date(2026, 12, 1))
+    grid = unescape(html.split('<table class="governance-grid">')[1].split("</table>")[0])
+    cells = re.findall(r'<td class="([^"]*)">(.*?)</td>', grid)
+    assert len(cells) == 4
+    today, recommended = {"en": ("Today", "Recommended"), "fr": ("Aujourd'hui", "Recommandé")}[lang]
+    governance = result["governance"]
+    names = [re.sub(r"<span.*", "", text) for _class, text in cells]
+    marked_today = [name for (_class, text), name in zip(cells, names, strict=True) if today in text]
+    marked_best = [name for (_class, text), name in zip(cells, names, strict=True) if recommended in text]
+    with app.app_context():
+        models = app.extensions["rupa.rules"].models
+    assert marked_best == [models[governance["recommended"]].name[lang]]
+    assert governance["current"] is not None  # the golden file's profile names how partners co-operate
+    assert marked_today == [models[governance["current"]].name[lang]]
