@@ -21,7 +21,8 @@ from questionnaire.content import Questionnaire
 from questionnaire.forms import StartForm, from_value, section_form_class
 from questionnaire.models import Respondent
 from reports.context import results_context
-from reports.service import pdf_tag, score_document, submitted_document
+from reports.jobs import prepare_pdf
+from reports.service import answers_date, pdf_tag, score_document, submitted_document
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -259,6 +260,9 @@ def submit(token: str):
         return render_review(token, respondent, questionnaire, show_missing=True), 422
     journey.submit(respondent.id)
     db.session.commit()
+    entity = respondent_entity(respondent)  # their PDF, rendered at low priority so it is ready when asked for
+    prepare_pdf(submitted_document(entity.assessment, only=entity), "organisation", str(get_locale()), "a4",
+                answers_date(entity.assessment, only=entity), tag=pdf_tag(entity.assessment_id))
     return redirect(url_for(".done", token=token), 303)
 
 

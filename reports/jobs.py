@@ -40,6 +40,39 @@ def report_queue() -> Queue:
     return Queue(current_app.config["REPORT_QUEUE"], connection=redis_client())
 
 
+def preparation_queue(connection=None) -> Queue:
+    """PDFs rendered ahead of being asked for (a respondent's, when they submit): a worker takes them only
+    when no asked-for PDF waits, so they never delay anyone."""
+    return Queue(current_app.config["REPORT_QUEUE"] + "-prepare", connection=connection or redis_client())
+
+
+def _job_id(key: str) -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX'].replace(':', '-')}pdf-{key}"
+
+
+def prepare_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
+                extra: dict | None = None, tag: str | None = None) -> bool:
+    """Queue a PDF at low priority so that it is usually ready when asked for; whether a job was queued.
+    Nothing happens without Redis, when the cache holds the PDF, when its job exists already, or when
+    Redis does not answer (the PDF is then rendered when asked for, as it would be anyway)."""
+    if not current_app.config["REDIS_URL"]:
+        return False
+    key = report_pdf_key(document, weighting, lang, paper, on, extra)
+    try:
+        if pdf_cache().get(key) is not None or Job.exists(_job_id(key), connection=redis_client()):
+            return False
+        if not Worker.all(queue=preparation_queue()):  # nobody would render it before it is asked for
+            return False
+        preparation_queue().enqueue(
+            render_job, key, document, weighting, lang, paper, on.isoformat(), extra, tag, job_id=_job_id(key),
+            job_timeout=current_app.config["REPORT_JOB_TIMEOUT"], result_ttl=600, failure_ttl=3600,
+            description="RUPA PDF report, prepared")
+    except RedisError as error:
+        current_app.logger.warning("PDF not prepared ahead (%s): it is rendered when asked for", error)
+        return False
+    return True
+
+
 def render_job(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: str,
                extra: dict | None, tag: str | None = None) -> int:
     """The job a worker runs: render the PDF into the cache (the size in bytes is the job's result)."""
@@ -69,7 +102,7 @@ def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: s
 def _queued(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
             extra: dict | None, tag: str | None) -> Pending | None:
     """Where the PDF's job stands (enqueued if it was never asked for), or None when it cannot run."""
-    job_id = f"{current_app.config['REDIS_KEY_PREFIX'].replace(':', '-')}pdf-{key}"
+    job_id = _job_id(key)
     try:
         job = Job.fetch(job_id, connection=redis_client())
         status = job.get_status()
@@ -82,6 +115,13 @@ def _queued(key: str, document: dict[str, Any], weighting: str, lang: str, paper
         job.delete()  # shown once; the next request tries again
         return Pending("failed")
     queue = report_queue()
+    if job is not None and status == JobStatus.QUEUED and job.origin != queue.name:
+        preparation_queue().remove(job)  # prepared ahead, and now someone waits for it: to the front
+        if not Worker.all(queue=queue):
+            job.delete()
+            current_app.logger.warning("no PDF worker listens on queue %s: rendering in the request", queue.name)
+            return None
+        job = queue.enqueue_job(job, at_front=True)
     if job is None or status == JobStatus.FINISHED:  # never asked, or rendered but since evicted
         if not Worker.all(queue=queue):  # workers whose heartbeat key lives (a killed one expires)
             current_app.logger.warning("no PDF worker listens on queue %s: rendering in the request", queue.name)
@@ -120,4 +160,5 @@ def worker_command(burst: bool) -> None:
     # The worker's own connection, without the web requests' short timeouts: it blocks on the queue.
     connection = Redis.from_url(current_app.config["REDIS_URL"])
     queue = Queue(current_app.config["REPORT_QUEUE"], connection=connection)
-    Worker([queue], connection=connection).work(burst=burst, with_scheduler=False)
+    # The queues in order: an asked-for PDF is always taken before one prepared ahead.
+    Worker([queue, preparation_queue(connection)], connection=connection).work(burst=burst, with_scheduler=False)

@@ -116,15 +116,16 @@ def queued_app(app, redis_url):
 
 
 def listening_worker(app, run: str):
-    """A worker registered on the app's PDF queue, as `flask worker` is in production: without one, RUPA
+    """A worker registered on the app's PDF queues, as `flask worker` is in production: without one, RUPA
     renders PDFs in the request. The tests run its jobs with ``work_off``."""
     from rq import Queue, SimpleWorker
 
     from extensions import redis_client
+    from reports.jobs import preparation_queue
 
     connection = redis_client()
-    worker = SimpleWorker([Queue(app.config["REPORT_QUEUE"], connection=connection)], connection=connection,
-                          name=f"rupa-test-{run}-listening")
+    queues = [Queue(app.config["REPORT_QUEUE"], connection=connection), preparation_queue(connection)]
+    worker = SimpleWorker(queues, connection=connection, name=f"rupa-test-{run}-listening")
     worker.register_birth()
     return worker
 
