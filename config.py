@@ -70,6 +70,9 @@ DEFAULTS = {
     # A PDF job that no worker has started after this many seconds (no worker runs, or all are busy) is
     # withdrawn and the PDF rendered in the request instead: a waiting page never waits for ever.
     "REPORT_QUEUE_PATIENCE": 30,
+    # Without Redis, a PDF is rendered in the web process; a request waits this many seconds for it, then
+    # answers with the "Preparing your PDF" page while the rendering goes on (the next check serves it).
+    "REPORT_INLINE_PATIENCE": 1.0,
     # Rendered PDFs kept in Redis expire after this many seconds (they are rendered again on demand).
     "PDF_CACHE_TTL": 7 * 24 * 3600,
     # Without Redis, PDFs are kept on disk (PDF_CACHE_DIR) up to this many megabytes in all, for

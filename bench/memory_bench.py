@@ -44,6 +44,17 @@ def mix(tokens: list[str], questionnaire, total: int, pdf_every: int) -> list[st
     return paths
 
 
+def until_ready(session: requests.Session, url: str, seconds: float = 60) -> int:
+    """The status of ``url``, asked again (as the waiting page's "Check again" does) while it answers 202
+    "Preparing your PDF"."""
+    deadline = time.monotonic() + seconds
+    status = session.get(url).status_code
+    while status == 202 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        status = session.get(url).status_code
+    return status
+
+
 def run(workdir: Path, database_url: str, total: int = 1000, respondents: int = 10, pdf_every: int = 25) -> dict:
     questionnaire = load_all()["2026.1"]
     with served(database_url, workdir, workers=1, threads=1) as server:
@@ -53,7 +64,7 @@ def run(workdir: Path, database_url: str, total: int = 1000, respondents: int = 
         (worker,) = server.worker_pids()
         samples, failures = {"start": rss_bytes(worker)}, 0
         for n, path in enumerate(mix(tokens, questionnaire, total, pdf_every), start=1):
-            status = session.get(server.url + path).status_code
+            status = until_ready(session, server.url + path)
             failures += status != 200
             if n in (total // 2, total):
                 samples[str(n)] = rss_bytes(worker)

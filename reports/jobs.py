@@ -9,6 +9,9 @@ Redis the PDF is rendered inline, as before.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -90,7 +93,7 @@ def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: s
     if cached is not None:
         return cached
     if not current_app.config["REDIS_URL"]:
-        return render_report_pdf(document, weighting, lang, paper, on, extra, key, tag)
+        return _rendered_here(key, document, weighting, lang, paper, on, extra, tag)
     try:
         outcome = _queued(key, document, weighting, lang, paper, on, extra, tag)
     except RedisError as error:
@@ -143,6 +146,42 @@ def _queued(key: str, document: dict[str, Any], weighting: str, lang: str, paper
     job.cancel()
     job.delete()
     return None
+
+
+# Without Redis: PDFs rendered in this process, one at a time, each by a thread that outlives the request
+# that asked for it (the next check finds the PDF in the cache).
+_RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rupa-pdf")
+_RENDERING: dict[str, Future] = {}
+_RENDERING_LOCK = threading.Lock()
+
+
+def _rendered_here(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
+                   extra: dict | None, tag: str | None) -> bytes | Pending:
+    """The PDF rendered in this process, or (when it takes longer than REPORT_INLINE_PATIENCE seconds) a
+    started Pending while the rendering goes on. Another process of this machine rendering the same PDF
+    is waited for the same way; its mark expires with REPORT_JOB_TIMEOUT should it die."""
+    app = current_app._get_current_object()
+    cache = pdf_cache()
+    with _RENDERING_LOCK:
+        future = _RENDERING.get(key)
+        if future is None:
+            if not cache.claim(key, app.config["REPORT_JOB_TIMEOUT"]):
+                return Pending("started")
+
+            def render() -> bytes:
+                try:
+                    with app.app_context():
+                        return render_report_pdf(document, weighting, lang, paper, on, extra, key, tag)
+                finally:
+                    cache.release(key)
+                    with _RENDERING_LOCK:
+                        _RENDERING.pop(key, None)
+
+            future = _RENDERING[key] = _RENDERER.submit(render)
+    try:
+        return future.result(timeout=app.config["REPORT_INLINE_PATIENCE"])
+    except FuturesTimeout:
+        return Pending("started")
 
 
 def _seconds_since(moment: datetime) -> float:

@@ -135,6 +135,14 @@ class PdfCache:
         """Remove every PDF rendered from the data ``tag`` names; how many were removed."""
         return self._cache().evict(tag)
 
+    def claim(self, key: str, seconds: int) -> bool:
+        """Mark ``key`` as being rendered by this process for at most ``seconds``; False when another
+        process (of this machine) has marked it already."""
+        return self._cache().add(f"rendering:{key}", os.getpid(), expire=seconds)
+
+    def release(self, key: str) -> None:
+        self._cache().delete(f"rendering:{key}")
+
 
 @functools.cache
 def _disk_cache(folder: str, size_limit: int, pid: int) -> diskcache.Cache:

@@ -55,6 +55,7 @@ def make_test_app(database_url: str, **config):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="rupa-report-cache-"),
+        "REPORT_INLINE_PATIENCE": 600,  # a PDF asked for is there when the request ends (one test sets 0)
         **config,
     })
     with app.app_context():

@@ -50,3 +50,22 @@ def test_report_needs_a_submitted_response(client, start_respondent):
     assert client.get(f"/r/{token}/report").status_code == 302
     assert client.get(f"/r/{token}/report.pdf").status_code == 302
     assert client.get("/r/unknown-token/report").status_code == 404
+
+
+def test_without_redis_a_slow_pdf_shows_a_preparing_page_and_is_served_on_the_next_check(
+        app, client, start_respondent, complete_answers):
+    import time
+
+    app.config["REPORT_INLINE_PATIENCE"] = 0  # every rendering takes "longer than a second"
+    token = submitted(client, start_respondent, complete_answers)
+    waiting = client.get(f"/r/{token}/report.pdf?lang=fr")
+    assert waiting.status_code == 202 and "Préparation de votre PDF" in waiting.text
+    assert "Vérifier de nouveau et télécharger" in waiting.text  # the way on without JavaScript
+    again = client.get(f"/r/{token}/report.pdf?lang=fr", headers={"Accept": "application/json"})
+    assert again.status_code in (200, 202) and again.json["state"] in ("started", "ready")
+    deadline = time.monotonic() + 60
+    while client.get(f"/r/{token}/report.pdf?lang=fr", headers={"Accept": "application/json"}).json[
+            "state"] != "ready" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pdf = client.get(f"/r/{token}/report.pdf?lang=fr")
+    assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
