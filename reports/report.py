@@ -88,7 +88,6 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"],
                          "reasons": named_reasons(e["reasons"])} for e in governance["ranking"]],
             "pathway": pathway_summary(governance.get("pathway"), lang),
-            "grid": governance_grid(rules, governance["current"], governance["recommended"], lang),
         },
         "recommendations": recommendations,
         "method": {"min_group_size": rules.settings.min_group_size,
