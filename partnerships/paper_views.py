@@ -25,8 +25,8 @@ from questionnaire import item_bank, paper
 from questionnaire.content import Item, Questionnaire
 from questionnaire.forms import clean_text
 from reports import labels
-from reports.pdf import PAPER_SIZES, PdfCache, render_pdf
-from reports.service import layout_fingerprint, pdf_cache
+from reports.pdf import PAPER_SIZES, ReportCache, render_pdf
+from reports.service import layout_fingerprint, report_cache
 from reports.views import download_name, requested_paper
 
 bp = Blueprint("paper", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>/paper")
@@ -67,9 +67,9 @@ def blank_questionnaire(partnership_id: int, number: int):
     partnership, round_ = load_round(partnership_id, number)
     size, lang = requested_paper(), str(get_locale())
     questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
-    key = PdfCache.key("paper-questionnaire", questionnaire.version, lang, size, partnership.name,
+    key = ReportCache.key("paper-questionnaire", questionnaire.version, lang, size, partnership.name,
                        str(round_.number), layout_fingerprint())
-    cache = pdf_cache()
+    cache = report_cache()
     pdf = cache.get(key)
     if pdf is None:
         with force_locale(lang):

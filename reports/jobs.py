@@ -26,7 +26,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from extensions import redis_client
-from reports.service import pdf_cache, render_report_pdf, report_pdf_key
+from reports.service import render_report_pdf, report_cache, report_pdf_key
 
 FAILED = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 
@@ -49,6 +49,12 @@ def preparation_queue(connection=None) -> Queue:
     return Queue(current_app.config["REPORT_QUEUE"] + "-prepare", connection=connection or redis_client())
 
 
+def worker_queues(connection) -> list[Queue]:
+    """The queues a PDF worker listens to, in order: an asked-for PDF is always taken before one prepared
+    ahead."""
+    return [Queue(current_app.config["REPORT_QUEUE"], connection=connection), preparation_queue(connection)]
+
+
 def _job_id(key: str) -> str:
     return f"{current_app.config['REDIS_KEY_PREFIX'].replace(':', '-')}pdf-{key}"
 
@@ -62,7 +68,7 @@ def prepare_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str,
         return False
     key = report_pdf_key(document, weighting, lang, paper, on, extra)
     try:
-        if pdf_cache().get(key) is not None or Job.exists(_job_id(key), connection=redis_client()):
+        if report_cache().get(key) is not None or Job.exists(_job_id(key), connection=redis_client()):
             return False
         if not Worker.all(queue=preparation_queue()):  # nobody would render it before it is asked for
             return False
@@ -89,7 +95,7 @@ def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: s
     Whatever happens to Redis or the workers, the person gets the PDF: rendered here when Redis does not
     answer, and when its job has waited REPORT_QUEUE_PATIENCE seconds without a worker starting it."""
     key = report_pdf_key(document, weighting, lang, paper, on, extra)
-    cached = pdf_cache().get(key)
+    cached = report_cache().get(key)
     if cached is not None:
         return cached
     if not current_app.config["REDIS_URL"]:
@@ -161,7 +167,7 @@ def _rendered_here(key: str, document: dict[str, Any], weighting: str, lang: str
     started Pending while the rendering goes on. Another process of this machine rendering the same PDF
     is waited for the same way; its mark expires with REPORT_JOB_TIMEOUT should it die."""
     app = current_app._get_current_object()
-    cache = pdf_cache()
+    cache = report_cache()
     with _RENDERING_LOCK:
         future = _RENDERING.get(key)
         if future is None:
@@ -198,6 +204,4 @@ def worker_command(burst: bool) -> None:
         raise click.UsageError("Set RUPA_REDIS_URL: without Redis, PDFs are rendered inside the web requests.")
     # The worker's own connection, without the web requests' short timeouts: it blocks on the queue.
     connection = Redis.from_url(current_app.config["REDIS_URL"])
-    queue = Queue(current_app.config["REPORT_QUEUE"], connection=connection)
-    # The queues in order: an asked-for PDF is always taken before one prepared ahead.
-    Worker([queue, preparation_queue(connection)], connection=connection).work(burst=burst, with_scheduler=False)
+    Worker(worker_queues(connection), connection=connection).work(burst=burst, with_scheduler=False)

@@ -111,11 +111,12 @@ def cache_key(*parts: str) -> str:
     return digest.hexdigest()
 
 
-class PdfCache:
-    """Rendered PDFs on this machine's disk (without Redis), by diskcache: each expires ``ttl`` seconds
-    after it was rendered, the whole stays under ``size_limit`` bytes (the least recently rendered go
-    first), and every PDF carries the tag of the assessment it was rendered from, so that deleting or
-    purging that data erases its PDFs too. Safe for several processes on one machine."""
+class ReportCache:
+    """The report cache on this machine's disk (without Redis), by diskcache: rendered PDFs and what they
+    are made from (a round's result, the report's body, the workbook), each as bytes under the hash of its
+    inputs. Each entry expires ``ttl`` seconds after it was kept, the whole stays under ``size_limit``
+    bytes (the least recently kept go first), and every entry carries the tag of the assessment it came
+    from, so that deleting or purging that data erases it too. Safe for several processes on one machine."""
 
     def __init__(self, folder: Path, ttl: int, size_limit: int):
         self.folder, self.ttl, self.size_limit = folder, ttl, size_limit
@@ -151,10 +152,10 @@ def _disk_cache(folder: str, size_limit: int, pid: int) -> diskcache.Cache:
                            eviction_policy="least-recently-stored")
 
 
-class RedisPdfCache:
-    """Rendered PDFs in Redis under the same keys, so that every app process and host shares them and
-    keeps no local files; each expires ``ttl`` seconds after it was rendered. A set per tag names the PDFs
-    rendered from one assessment, for erasure."""
+class RedisReportCache:
+    """The report cache in Redis under the same keys, so that every app process and host shares it and
+    keeps no local files; each entry expires ``ttl`` seconds after it was kept. A set per tag names the
+    entries made from one assessment, for erasure."""
 
     def __init__(self, client, prefix: str, ttl: int):
         self.client, self.prefix, self.ttl = client, prefix, ttl
@@ -168,7 +169,7 @@ class RedisPdfCache:
         try:
             return self.client.get(f"{self.prefix}pdf:{key}")
         except RedisError as error:
-            LOGGER.warning("PDF cache unreachable (%s): the report is rendered again", error)
+            LOGGER.warning("report cache unreachable (%s): the report is made again", error)
             return None
 
     def put(self, key: str, pdf: bytes, tag: str | None = None) -> None:
@@ -183,7 +184,7 @@ class RedisPdfCache:
                     pipe.expire(f"{self.prefix}pdf-tag:{tag}", self.ttl)
                 pipe.execute()
         except RedisError as error:
-            LOGGER.warning("PDF cache unreachable (%s): the report is not kept", error)
+            LOGGER.warning("report cache unreachable (%s): the report is not kept", error)
 
     def erase(self, tag: str) -> int:
         """Remove every PDF rendered from the data ``tag`` names (Redis must answer: an erasure that

@@ -104,7 +104,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
         context["gap_chart"] = _gap_chart(context["gaps"])
         context["annex"] = _distribution(document, questionnaire, lang)
         context["summary"]["split"] = _split_line(context["gaps"], context["anonymity"],
-                                                   rules.settings.gap_flag_points)
+                                                   rules.settings.gap_flag_points, lang)
     else:
         respondent = document["respondents"][0]
         context["annex"] = _answers(respondent, document.get("profile", {}), questionnaire, lang)
@@ -323,7 +323,7 @@ def governance_grid(rules: RuleSet, current: str | None, recommended: str, lang:
     return rows
 
 
-def _split_line(gaps: Mapping[str, Any], anonymity: Mapping[str, Any], points: float) -> str:
+def _split_line(gaps: Mapping[str, Any], anonymity: Mapping[str, Any], points: float, lang: str) -> str:
     """One line on the rural-urban split, for the first page (a gap counts from ``points``)."""
     if anonymity.get("notice") and not gaps["rural_urban"]:
         return anonymity["notice"]
@@ -336,4 +336,4 @@ def _split_line(gaps: Mapping[str, Any], anonymity: Mapping[str, Any], points: f
                     "%(dimension)s (%(points)s points).",
                     "Rural and urban public bodies differ by %(flag)d points or more on %(num)d dimensions; the "
                     "largest gap is on %(dimension)s (%(points)s points).", len(rows), flag=points,
-                    dimension=largest["dimension"], points=written(largest["difference"], str(get_locale())))
+                    dimension=largest["dimension"], points=written(largest["difference"], lang))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import weasyprint
-from flask import current_app, render_template
+from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import Text, cast, func, select
@@ -23,7 +23,7 @@ from database import db
 from extensions import redis_client
 from questionnaire.models import Answer, Assessment, Respondent, respondent_label
 from reports.context import assessment_document
-from reports.pdf import PAPER_SIZES, PdfCache, RedisPdfCache, render_pdf
+from reports.pdf import PAPER_SIZES, RedisReportCache, ReportCache, render_pdf
 from reports.report import report_context
 from scoring import parse_assessment, score
 
@@ -47,15 +47,22 @@ def score_document(document: dict[str, Any], weighting: str = "organisation", la
 
 
 def document_hash(document: dict[str, Any]) -> str:
-    """The hash of an assessment document's content."""
-    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """The hash of an assessment document's content, worked out once per document a request reads (its
+    result, its report body and its workbook are all kept under it)."""
+    known = g.setdefault("document_hashes", []) if has_request_context() else []
+    for seen, digest in known:
+        if seen is document:
+            return digest
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    known.append((document, digest))
+    return digest
 
 
 def cached(kind: str, parts: Iterable[str], make: Callable[[], bytes], tag: str | None) -> bytes:
     """What ``make`` gives, from the report cache when it holds it under the hash of ``kind``, ``parts``
     and the release (:func:`layout_fingerprint`), else made now and kept there, tagged ``tag``."""
-    cache = pdf_cache()
-    key = PdfCache.key(kind, *parts, layout_fingerprint())
+    cache = report_cache()
+    key = ReportCache.key(kind, *parts, layout_fingerprint())
     value = cache.get(key)
     if value is None:
         value = make()
@@ -156,7 +163,7 @@ def layout_fingerprint() -> str:
                     *root.glob("reports/*.css"), *root.glob("scoring/**/*.py"), *root.glob("scoring/rules/*.yaml"),
                     *root.glob("questionnaire/content/**/*"), root / "partnerships" / "exports.py"])
     files = [path for path in files if path.is_file()]
-    return PdfCache.key(*(f"{path.relative_to(root)}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+    return ReportCache.key(*(f"{path.relative_to(root)}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
                           for path in files))
 
 
@@ -182,13 +189,14 @@ def report_print_html(document: dict[str, Any], result: dict, lang: str, paper: 
                                r=report_context_for(document, result, lang, on, extra), paper=PAPER_SIZES[paper])
 
 
-def pdf_cache() -> PdfCache | RedisPdfCache:
-    """Where rendered PDFs are kept: Redis when configured (shared by every process and host), else disk."""
+def report_cache() -> ReportCache | RedisReportCache:
+    """The report cache (PDFs and what they are made from): Redis when configured (shared by every process
+    and host), else this machine's disk."""
     config = current_app.config
     if config["REDIS_URL"]:
-        return RedisPdfCache(redis_client(), config["REDIS_KEY_PREFIX"], config["PDF_CACHE_TTL"])
-    return PdfCache(Path(config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"),
-                    config["PDF_CACHE_TTL"], config["PDF_CACHE_SIZE_MB"] * 1024 * 1024)
+        return RedisReportCache(redis_client(), config["REDIS_KEY_PREFIX"], config["PDF_CACHE_TTL"])
+    return ReportCache(Path(config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"),
+                       config["PDF_CACHE_TTL"], config["PDF_CACHE_SIZE_MB"] * 1024 * 1024)
 
 
 def pdf_tag(assessment_id: int) -> str:
@@ -201,7 +209,7 @@ def forget_pdfs(assessment_ids) -> None:
     partnership is deleted, or a round is purged, no copy of what was removed is served or kept."""
     from redis.exceptions import RedisError
 
-    cache = pdf_cache()
+    cache = report_cache()
     for assessment_id in assessment_ids:
         try:
             cache.erase(pdf_tag(assessment_id))
@@ -225,7 +233,7 @@ def answers_date(assessment: Assessment, only: Respondent | None = None) -> date
 def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
                    extra: dict | None = None) -> str:
     """The hash of everything that goes into a PDF report: same key, same PDF."""
-    return PdfCache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper,
+    return ReportCache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper,
                         on.isoformat(), current_app.extensions["rupa.rules"].version, weasyprint.__version__,
                         layout_fingerprint(), json.dumps(extra or {}, sort_keys=True, default=str))
 
@@ -238,7 +246,7 @@ def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper
                               Path(current_app.static_folder), REPORT_STYLESHEET)
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
-    pdf_cache().put(key, pdf, tag)
+    report_cache().put(key, pdf, tag)
     return pdf
 
 
@@ -247,5 +255,5 @@ def report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, 
     """The PDF report of an assessment document, rendered here unless the cache holds it."""
     on = on or datetime.now(UTC).date()
     key = report_pdf_key(document, weighting, lang, paper, on, extra)
-    cached = pdf_cache().get(key)
+    cached = report_cache().get(key)
     return cached if cached is not None else render_report_pdf(document, weighting, lang, paper, on, extra, key)

@@ -119,14 +119,13 @@ def queued_app(app, redis_url):
 def listening_worker(app, run: str):
     """A worker registered on the app's PDF queues, as `flask worker` is in production: without one, RUPA
     renders PDFs in the request. The tests run its jobs with ``work_off``."""
-    from rq import Queue, SimpleWorker
+    from rq import SimpleWorker
 
     from extensions import redis_client
-    from reports.jobs import preparation_queue
+    from reports.jobs import worker_queues
 
     connection = redis_client()
-    queues = [Queue(app.config["REPORT_QUEUE"], connection=connection), preparation_queue(connection)]
-    worker = SimpleWorker(queues, connection=connection, name=f"rupa-test-{run}-listening")
+    worker = SimpleWorker(worker_queues(connection), connection=connection, name=f"rupa-test-{run}-listening")
     worker.register_birth()
     return worker
 

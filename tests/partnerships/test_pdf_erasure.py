@@ -13,7 +13,7 @@ import pytest
 from database import db, utcnow
 from extensions import redis_client
 from partnerships.models import Round
-from reports.pdf import PdfCache
+from reports.pdf import ReportCache
 from tests.reports.test_jobs import work_off
 
 
@@ -87,17 +87,17 @@ def test_an_unchanged_report_is_one_pdf_whatever_the_day(app, full_round, tmp_pa
 
 
 def test_the_disk_cache_is_bounded_and_expires(tmp_path):
-    cache = PdfCache(tmp_path / "bounded", ttl=3600, size_limit=200_000)
+    cache = ReportCache(tmp_path / "bounded", ttl=3600, size_limit=200_000)
     for number in range(60):
-        cache.put(PdfCache.key(str(number)), bytes([number]) * 20_000, tag=f"assessment-{number % 3}")
+        cache.put(ReportCache.key(str(number)), bytes([number]) * 20_000, tag=f"assessment-{number % 3}")
     with diskcache.Cache(str(tmp_path / "bounded")) as raw:
         assert raw.volume() < 400_000 and len(raw) < 60  # culled towards the bound, oldest first
-        assert raw.get(PdfCache.key("59")) is not None and raw.get(PdfCache.key("0")) is None
-    expiring = PdfCache(tmp_path / "expiring", ttl=0, size_limit=200_000)
+        assert raw.get(ReportCache.key("59")) is not None and raw.get(ReportCache.key("0")) is None
+    expiring = ReportCache(tmp_path / "expiring", ttl=0, size_limit=200_000)
     expiring.put("k", b"pdf")
     assert expiring.get("k") is None  # expired at once with a TTL of 0
     assert cache.erase("assessment-2") > 0 and all(
-        cache.get(PdfCache.key(str(n))) is None for n in range(2, 60, 3))
+        cache.get(ReportCache.key(str(n))) is None for n in range(2, 60, 3))
 
 
 def test_deleting_a_respondent_erases_the_rounds_pdfs_in_redis(queued_app, full_round):

@@ -162,14 +162,13 @@ def test_a_job_whose_worker_died_is_rendered_in_the_request(queued_app, client, 
 
 def test_a_respondents_pdf_is_prepared_at_low_priority_when_they_submit(queued_app, client, start_respondent,
                                                                          complete_answers):
-    from reports.jobs import preparation_queue
+    from reports.jobs import preparation_queue, worker_queues
 
     token = submitted(client, start_respondent, complete_answers)
     with queued_app.app_context():
         assert preparation_queue().count == 1 and queued_jobs(queued_app) == 0  # nobody has asked for it yet
         connection = redis_client()
-        asked, prepared = Queue(queued_app.config["REPORT_QUEUE"], connection=connection), preparation_queue()
-        SimpleWorker([asked, prepared], connection=connection).work(burst=True, with_scheduler=False)
+        SimpleWorker(worker_queues(connection), connection=connection).work(burst=True, with_scheduler=False)
     pdf = client.get(f"/r/{token}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"  # ready when asked for: no waiting page
 
