@@ -1,7 +1,8 @@
 """A workshop surge over HTTPS as a room of phones would make it: each participant joins by code, answers
 every page (GET the page, POST its answers with the CSRF token, Origin and Referer as a browser sends
 them) and submits. A request that fails because a server went away (no answer, or nginx's 502/504) is
-sent once more, as a person would press the button again; anything else is a failure. Each participant
+sent once more, as a person would press the button again or reload the page; anything else is a failure.
+A page cut short because its server died while sending it counts as no answer. Each participant
 records exactly what it was told was saved."""
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class Participant:
             try:
                 response = self.session.request(method, self.room.base + path, data=data, headers=headers,
                                                 allow_redirects=False, timeout=120)
-            except requests.ConnectionError as error:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
                 reason = f"{method} {path}: {type(error).__name__}"
             else:
                 if response.status_code == expect:
