@@ -90,6 +90,19 @@ GROUPS = {
 # The groups of a result: the respondents' groups and the pool of small ones (scoring/anonymity.py).
 RESULT_GROUPS = {**GROUPS, "other_stakeholders": _l("Other stakeholders, pooled")}
 
+# The partnership profile's questions in a word or two, for the report's profile table (the question
+# itself is in the questionnaire and the paper form).
+PROFILE = {
+    "profile.region_type": _l("Kind of area"),
+    "profile.stage": _l("Stage of co-operation"),
+    "profile.explicit": _l("Named partnership"),
+    "profile.form": _l("Form of co-operation"),
+    "profile.delegated_functions": _l("Functions handed over"),
+    "profile.partner_types": _l("Who takes part"),
+    "profile.purposes": _l("What it is for"),
+    "profile.funding": _l("Funding"),
+}
+
 SECTIONS = (
     ("enabler.", _l("What helps co-operation")),
     ("barrier.", _l("Obstacles (100 = no obstacle)")),

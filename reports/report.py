@@ -16,6 +16,7 @@ from questionnaire.content import Item, Questionnaire, listed
 from reports import charts, labels
 from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
 from scoring.catalogue import RuleSet
+from pages.i18n import colon, number
 from scoring.numbers import written
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -34,13 +35,6 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
     dims = result["dimensions"]
     is_group = result["respondents"] > 1
     sections = dimension_sections(dims)
-    # What works and what needs attention among the enablers and practices; obstacles apart, the most
-    # serious first (an obstacle is never listed as a strength).
-    judged = [(d, r) for d, r in dims.items() if d.startswith(JUDGED_PREFIXES) and r["score"] is not None]
-    strongest = sorted(judged, key=lambda pair: -pair[1]["score"])[:3]
-    weakest = [pair for pair in sorted(judged, key=lambda pair: pair[1]["score"]) if pair not in strongest][:3]
-    obstacles = sorted(((d, r) for d, r in dims.items() if d.startswith("barrier.") and r["score"] is not None
-                        and r["band"] != "strength"), key=lambda pair: pair[1]["score"])[:3]
     governance = result["governance"]
     current = model_summary(rules, governance["current"], lang)
     recommended = model_summary(rules, governance["recommended"], lang)
@@ -67,32 +61,29 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "recommended": recommended,
             "pathway": pathway_summary(governance.get("pathway"), lang),
             "grid": governance_grid(rules, governance["current"], governance["recommended"], lang),
-            "strongest": [_dimension_row(d, r) for d, r in strongest],
-            "weakest": [_dimension_row(d, r) for d, r in weakest],
-            "obstacles": [_dimension_row(d, r) for d, r in obstacles],
+            "helps": _helps_chart(sections[0]["rows"] + sections[3]["rows"]),
+            "hinders": _hinders_chart(sections[1]["rows"]),
             "contested": [labels.DIMENSIONS[d] for d in result.get("contested", [])] if is_group else [],
             # the first steps: the high-priority ones (five at most, first steps of its stage first)
-            "top": [r for r in recommendations if r["priority"] == "high"] or recommendations[:3],
+            "top": first_steps(recommendations),
         },
         "profile": _profile(document.get("profile", {}), questionnaire, lang),
         "linkages": _linkages(dims, result, document, questionnaire, lang),
         "sections": sections,
-        "charts": {
-            "enablers": _band_chart(sections[0]["rows"]),
-            "barriers": _band_chart(sections[1]["rows"]),
-            "linkages": _band_chart(sections[2]["rows"]),
-        },
         "governance": {
             "current": current,
             "recommended": recommended,
             "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"],
                          "reasons": named_reasons(e["reasons"])} for e in governance["ranking"]],
             "pathway": pathway_summary(governance.get("pathway"), lang),
+            # the reasons of the recommended model and of today's (the others' fits are in the table)
+            "explained": [m for m in (governance["recommended"], governance["current"]) if m],
         },
         "recommendations": recommendations,
         "method": {"min_group_size": rules.settings.min_group_size,
                    "gap_points": rules.settings.gap_flag_points,
                    "contested_sd": rules.settings.contested_sd_points,
+                   "max_high": rules.settings.max_high,
                    "weighting": result["weighting"]},
     }
     if is_group:
@@ -116,9 +107,34 @@ def _dimension_row(dimension_id: str, result: Mapping[str, Any]) -> dict[str, An
             "band": result["band"], "band_name": labels.band_name(dimension_id, result["band"])}
 
 
-def _band_chart(rows: list[dict[str, Any]]):
-    return charts.band_bars([(str(row["name"]), row["score"], row["band"]) for row in rows],
-                            no_data=_("Insufficient data"))
+def _scored_first(rows: list[dict[str, Any]], key) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda row: (row["score"] is None, key(row["score"] or 0)))
+
+
+def _helps_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The enablers and the practices, strongest first; the text alternative says every value."""
+    rows = _scored_first(rows, key=lambda score: -score)
+    values = listed((f"{row['name']} {score_text(row['score'])} ({row['band_name']})" for row in rows),
+                    str(get_locale()))
+    return {"svg": charts.band_bars([(str(row["name"]), row["score"], row["band"], str(row["band_name"]))
+                                     for row in rows],
+                                    no_data=_("Insufficient data"), row_height=15),
+            "description": _("Bar chart of what helps co-operation, strongest first (0 to 100): %(values)s.",
+                             values=values)}
+
+
+def _hinders_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The obstacles, most serious first, each bar as long as the obstacle is serious."""
+    rows = _scored_first(rows, key=lambda score: score)
+    values = listed((f"{row['name']}{colon()} {row['band_name']}" for row in rows), str(get_locale()))
+    return {"svg": charts.severity_bars([(str(row["name"]), row["score"], row["band"], str(row["band_name"]))
+                                         for row in rows], no_data=_("Insufficient data"), row_height=15),
+            "description": _("Bar chart of the obstacles, most serious first; a longer bar is a more serious "
+                             "obstacle: %(values)s.", values=values)}
+
+
+def score_text(score: float | None) -> str:
+    return "—" if score is None else number(score)
 
 
 def answer_label(item: Item, value: Any, questionnaire: Questionnaire, lang: str) -> str:
@@ -134,7 +150,8 @@ def answer_label(item: Item, value: Any, questionnaire: Questionnaire, lang: str
 
 def _profile(profile: Mapping[str, Any], questionnaire: Questionnaire, lang: str) -> list[dict[str, str]]:
     return [
-        {"question": item.text[lang], "answer": answer_label(item, profile.get(item.id), questionnaire, lang)}
+        {"question": labels.PROFILE.get(item.id, item.text[lang]),
+         "answer": answer_label(item, profile.get(item.id), questionnaire, lang)}
         for item in questionnaire.items.values() if item.id.startswith("profile.")
     ]
 
@@ -262,16 +279,28 @@ def _gap_chart(gaps: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def first_steps(recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first three to five steps: the high-priority ones, up to five, filled up to three with the next."""
+    high = sum(1 for rec in recommendations if rec["priority"] == "high")
+    return recommendations[:max(3, min(5, high))]
+
+
+# Answers the chapters already show in full, one to one: the respondent on the cover, the profile in its
+# table, each linkage's strength and management in the linkage table, each obstacle (one item each) in
+# the obstacles table. The annex lists the rest: the enablers' items, the practices, the free text.
+SHOWN_IN_CHAPTERS = ("respondent.", "profile.", "linkage.", "barrier.")
+
+
 def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
-    answers = {**profile, **respondent["answers"], "respondent.group": respondent.get("group"),
-               "respondent.organisation": respondent.get("organisation")}
-    return [
-        {"title": section.title[lang],
-         "rows": [{"id": item.id, "question": item.text[lang], "free_text": item.type == "text",
-                   "answer": answer_label(item, answers.get(item.id), questionnaire, lang)}
-                  for item in section.items]}
-        for section in questionnaire.sections
-    ]
+    answers = {**profile, **respondent["answers"]}
+    sections = []
+    for section in questionnaire.sections:
+        rows = [{"id": item.id, "question": item.text[lang], "free_text": item.type == "text",
+                 "answer": answer_label(item, answers.get(item.id), questionnaire, lang)}
+                for item in section.items if not item.id.startswith(SHOWN_IN_CHAPTERS)]
+        if rows:
+            sections.append({"title": section.title[lang], "rows": rows})
+    return sections
 
 
 def _distribution(document, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
