@@ -11,12 +11,12 @@ from babel.lists import format_list
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
+from pages.i18n import colon, number
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire, listed
 from reports import charts, labels
 from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
 from scoring.catalogue import RuleSet
-from pages.i18n import colon, number
 from scoring.numbers import written
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -76,8 +76,9 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"],
                          "reasons": named_reasons(e["reasons"])} for e in governance["ranking"]],
             "pathway": pathway_summary(governance.get("pathway"), lang),
-            # the reasons of the recommended model and of today's (the others' fits are in the table)
-            "explained": [m for m in (governance["recommended"], governance["current"]) if m],
+            # the reasons of the recommended model (the others' fits are in the table, their reasons on
+            # the results page)
+            "explained": [governance["recommended"]],
         },
         "recommendations": recommendations,
         "method": {"min_group_size": rules.settings.min_group_size,
@@ -178,8 +179,9 @@ def _groups(result) -> dict[str, Any]:
     return {
         "names": [labels.RESULT_GROUPS[g] for g in groups],
         "sizes": [groups[g]["n"] for g in groups],
-        "rows": [
-            {"name": labels.DIMENSIONS[d],
+        "respondents": result["respondents"],
+        "rows": [  # every respondent's score first, then each group's
+            {"name": labels.DIMENSIONS[d], "all": _dimension_row(d, result["dimensions"][d]),
              "cells": [_dimension_row(d, groups[g]["dimensions"][d]) for g in groups]}
             for d in result["dimensions"]
         ],

@@ -427,8 +427,10 @@ def test_a_recommendations_reasons_are_listed_once(app):
             assert rec["because_texts"] == list(dict.fromkeys(texts))
             assert len(rec["because_texts"]) == len(set(rec["because_texts"]))
         html = report_print_html(document, result, "en", "a4", date(2026, 12, 1))
-    for block in re.findall(r'<div class="because">(.*?)</div>', html, re.S):
-        items = re.findall(r"<li>(.*?)</li>", block)
+    blocks = re.findall(r'<strong>Because:</strong> (.*?)</p>', html, re.S)
+    assert blocks
+    for block in blocks:
+        items = block.split("; ")
         assert len(items) == len(set(items))
 
 
