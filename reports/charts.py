@@ -53,7 +53,7 @@ def _static_only(root):
     return root
 
 
-def _config(rows: int, legend: bool = False, row_height: int = 34) -> dict:
+def _config(rows: int, legend: bool = False) -> dict:
     return {
         "style": STYLE,
         "css": [CHART_CSS],
@@ -61,7 +61,7 @@ def _config(rows: int, legend: bool = False, row_height: int = 34) -> dict:
         "disable_xml_declaration": True,
         "explicit_size": False,
         "width": 760,
-        "height": max(140, row_height * rows + 60),
+        "height": max(140, 34 * rows + 60),
         "range": (0, 100),
         "xrange": (0, 100),
         # Ticks every 25 points (the bands change at 50 and 75): WeasyPrint lays out each letter of a
@@ -82,38 +82,6 @@ def _config(rows: int, legend: bool = False, row_height: int = 34) -> dict:
         # as the tables write it (83,3 in French).
         "value_formatter": lambda value: "\u00a0" + number(value),
     }
-
-
-Row = tuple[str, "float | None", str, str]  # (label, score, band, the band's name in words)
-
-
-def band_bars(rows: Sequence[Row], no_data: str, row_height: int = 34) -> Markup:
-    """Horizontal bars 0–100, one per row, coloured by band and labelled with the score and the band in
-    words (colour is never the only sign); top row first."""
-    return _labelled_bars(rows, no_data, row_height, length=lambda score: score,
-                          label=lambda score, name: f"{number(score)} · {name}")
-
-
-def severity_bars(rows: Sequence[Row], no_data: str, row_height: int = 34) -> Markup:
-    """Obstacles read the right way round: each bar as long as the obstacle is serious (100 − score, where
-    a score of 100 means no obstacle), labelled with the band's name only, not with a number that would
-    run the other way, and without a scale."""
-    return _labelled_bars(rows, no_data, row_height, length=lambda score: 100 - score,
-                          label=lambda score, name: name, show_x_labels=False)
-
-
-def _labelled_bars(rows: Sequence[Row], no_data: str, row_height: int, length, label, **extra) -> Markup:
-    config = {**_config(len(rows), row_height=row_height), "print_labels": True, "print_values": False,
-              "margin_right": 170, **extra}
-    chart = pygal.HorizontalBar(no_data_text=no_data, **config)
-    ordered = list(reversed(rows))  # pygal draws the first value at the bottom
-    chart.x_labels = [text for text, _, _, _ in ordered]
-    chart.add("", [  # each label after a no-break space that SVG keeps, just past the end of its bar
-        {"value": length(score), "color": BAND_COLOURS.get(band, "#6b7280"), "label": "\u00a0" + label(score, name)}
-        if score is not None else {"value": 0, "label": "\u00a0" + name}
-        for _, score, band, name in ordered
-    ])
-    return _markup(chart)
 
 
 def _markup(chart) -> Markup:

@@ -11,7 +11,7 @@ from babel.lists import format_list
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
-from pages.i18n import colon, number
+from pages.i18n import number
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire, listed
 from reports import charts, labels
@@ -112,26 +112,24 @@ def _scored_first(rows: list[dict[str, Any]], key) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["score"] is None, key(row["score"] or 0)))
 
 
-def _helps_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The enablers and the practices, strongest first; the text alternative says every value."""
-    rows = _scored_first(rows, key=lambda score: -score)
-    values = listed((f"{row['name']} {score_text(row['score'])} ({row['band_name']})" for row in rows),
-                    str(get_locale()))
-    return {"svg": charts.band_bars([(str(row["name"]), row["score"], row["band"], str(row["band_name"]))
-                                     for row in rows],
-                                    no_data=_("Insufficient data"), row_height=15),
-            "description": _("Bar chart of what helps co-operation, strongest first (0 to 100): %(values)s.",
-                             values=values)}
+def _helps_chart(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The enablers and the practices, strongest first: each bar as long as the score, labelled with the
+    score and the band in words."""
+    return [_bar(row, row["score"], f"{score_text(row['score'])} · {row['band_name']}" if row["score"] is not None
+                 else str(row["band_name"])) for row in _scored_first(rows, key=lambda score: -score)]
 
 
-def _hinders_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The obstacles, most serious first, each bar as long as the obstacle is serious."""
-    rows = _scored_first(rows, key=lambda score: score)
-    values = listed((f"{row['name']}{colon()} {row['band_name']}" for row in rows), str(get_locale()))
-    return {"svg": charts.severity_bars([(str(row["name"]), row["score"], row["band"], str(row["band_name"]))
-                                         for row in rows], no_data=_("Insufficient data"), row_height=15),
-            "description": _("Bar chart of the obstacles, most serious first; a longer bar is a more serious "
-                             "obstacle: %(values)s.", values=values)}
+def _hinders_chart(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The obstacles, most serious first: each bar as long as the obstacle is serious (100 − score, a
+    score of 100 being no obstacle), labelled with the band in words, not with a number that would run
+    the other way."""
+    return [_bar(row, None if row["score"] is None else 100 - row["score"], str(row["band_name"]))
+            for row in _scored_first(rows, key=lambda score: score)]
+
+
+def _bar(row: dict[str, Any], length: float | None, text: str) -> dict[str, Any]:
+    return {"name": str(row["name"]), "length": round(length or 0, 1),
+            "colour": charts.BAND_COLOURS.get(row["band"], "#6b7280"), "text": text}
 
 
 def score_text(score: float | None) -> str:
