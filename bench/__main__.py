@@ -1,4 +1,4 @@
-"""The benchmark suite: `python -m bench` (make bench) runs all five, prints a table and writes JSON under
+"""The benchmark suite: `python -m bench` (make bench) runs all seven, prints a table and writes JSON under
 bench/results/. `--smoke` runs every one with tiny sizes (part of make test, so the suite cannot rot);
 its figures mean nothing, only that each benchmark runs and the surge stores what it sent.
 
@@ -9,6 +9,7 @@ its figures mean nothing, only that each benchmark runs and the surge stores wha
 5. memory       a worker's resident memory after 500 and 1,000 mixed requests
 6. national     one PostgreSQL with 500 partnerships x 3 rounds x 30 respondents: facilitator pages and
                 exports beside the same pages on one partnership, a 1,000-respondent export streamed
+7. wait         with Redis and a PDF worker: how long a respondent waits for the PDF after submitting
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, memory_bench, national_bench, pages_bench, report_bench, score_bench, surge_bench
+from bench import machine, memory_bench, national_bench, pages_bench, report_bench, score_bench, surge_bench, wait_bench
 from bench.server import fresh_database
 
 RESULTS = Path(__file__).parent / "results"
 POSTGRES_URL = os.environ.get("RUPA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/rupa_bench")
-NAMES = ("pages", "surge", "aggregation", "reports", "memory", "national")
+NAMES = ("pages", "surge", "aggregation", "reports", "wait", "memory", "national")
 
 
 def postgres_answers(url: str) -> bool:
@@ -54,6 +55,9 @@ def run(names: tuple[str, ...], smoke: bool, workdir: Path, postgres_url: str | 
         results.append(score_bench.run((10, 100) if smoke else score_bench.SIZES))
     if "reports" in names:
         results.append(report_bench.run(smoke=smoke))
+    if "wait" in names:
+        results.append(wait_bench.run(workdir, sqlite("wait"), **(
+            {"respondents": 2, "reading_seconds": 1} if smoke else {})))
     if "memory" in names:
         results.append(memory_bench.run(workdir, sqlite("memory"), **(
             {"total": 40, "respondents": 2, "pdf_every": 20} if smoke else {})))
@@ -97,6 +101,10 @@ def table(results: list[dict]) -> str:
             figures.append(f"export of {result['scale']['big_round']:,}: {export['seconds']} s, "
                            f"{export['bytes']:,} bytes, worker memory +{export['rss_growth_mb']} MB "
                            f"(held whole: {export['held_whole_mb']} MB)")
+        elif name == "wait":
+            figures = [f"PDF after submitting: median {result['median_seconds']} s, slowest {result['max_seconds']} s "
+                       f"over {result['respondents']} respondents ({result['reading_seconds']} s on the report page "
+                       f"first; {result['polls']} polls)"]
         else:
             rss = result["rss_mb"]
             figures = [f"RSS {rss['start']} MB at start, " + ", ".join(

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -26,7 +27,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from extensions import redis_client
-from reports.service import render_report_pdf, report_cache, report_pdf_key
+from reports.service import render_report_pdf, report_cache, report_pdf_key, score_document
 
 FAILED = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 
@@ -195,6 +196,28 @@ def _seconds_since(moment: datetime) -> float:
     return (datetime.now(UTC) - moment).total_seconds()
 
 
+# A one-respondent assessment with no answers: enough to run every part of a render once.
+WARM_UP_DOCUMENT = {"profile": {}, "respondents": [{"group": "other", "answers": {}}]}
+
+
+def warm_up() -> None:
+    """Render a small report once in each language, without keeping it: the stylesheet parsed and its
+    fonts loaded, the templates compiled, the catalogues read. The worker does this before it forks a
+    child per job, so that every child inherits all of it; a cold child spent about two seconds on it
+    before it rendered anything, on top of the report itself."""
+    from flask import current_app as app
+
+    from reports.pdf import render_pdf
+    from reports.service import REPORT_STYLESHEET, report_print_html
+
+    document = {**WARM_UP_DOCUMENT, "questionnaire": app.config["QUESTIONNAIRE_VERSION"]}
+    for lang in app.config["LANGUAGES"]:
+        with app.test_request_context(f"/?lang={lang}"):
+            result = score_document(document, lang=lang)
+            render_pdf(report_print_html(document, result, lang, "a4", date.today()), Path(app.static_folder),
+                       REPORT_STYLESHEET)
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty (for tests and cron).")
 @with_appcontext
@@ -204,4 +227,5 @@ def worker_command(burst: bool) -> None:
         raise click.UsageError("Set RUPA_REDIS_URL: without Redis, PDFs are rendered inside the web requests.")
     # The worker's own connection, without the web requests' short timeouts: it blocks on the queue.
     connection = Redis.from_url(current_app.config["REDIS_URL"])
+    warm_up()
     Worker(worker_queues(connection), connection=connection).work(burst=burst, with_scheduler=False)

@@ -33,7 +33,7 @@ def test_benchmark_suite_smoke_run(tmp_path):
     by_name = {}
     for result in results:
         by_name.setdefault(result["benchmark"], []).append(result)
-    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "memory", "national"}
+    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "wait", "memory", "national"}
 
     (pages,) = by_name["pages"]
     assert [row["request"] for row in pages["rows"]] == ["hello (floor)", "GET /s/enablers", "POST /s/enablers"]
@@ -48,6 +48,8 @@ def test_benchmark_suite_smoke_run(tmp_path):
     assert [row["respondents"] for row in by_name["aggregation"][0]["rows"]] == [10, 100]
     (reports,) = by_name["reports"]
     assert reports["rows"][0]["pages"] > 5 and reports["rows"][0]["reference_pages"] > 0
+    (wait,) = by_name["wait"]  # each respondent got a PDF after submitting (the benchmark checks the bytes)
+    assert wait.get("skipped") == "no redis-server" or (wait["respondents"] == 2 and wait["median_seconds"] > 0)
     (memory,) = by_name["memory"]
     assert memory["failures"] == 0 and memory["rss_mb"]["40"] > 0 and memory["cached_pdf_median_ms"] > 0
     (national,) = by_name["national"]
