@@ -37,6 +37,16 @@ def listed(texts, lang: str) -> str:
     return ("\u00a0; " if lang == "fr" else "; ").join(texts)
 
 
+# libyaml's parser where PyYAML was built with it (the wheels are): the same documents, parsed several
+# times faster than by the pure-Python one (the content and rule files took a third of a second).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """A YAML document as plain data (safe: no Python objects), by the fastest safe loader there is."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def typeset(text: str, lang: str) -> str:
     """``text`` with its language's spacing around punctuation (French: non-breaking spaces before
     ``: ; ? !`` and inside « »); other languages unchanged."""
@@ -152,7 +162,7 @@ class _Reader:
     def __init__(self, file: Path):
         self.file = file
         try:
-            self.data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            self.data = load_yaml(file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ContentError(file, "", "file not found") from None
         except yaml.YAMLError as exc:

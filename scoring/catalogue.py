@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Questionnaire, typeset
+from questionnaire.content import LANGUAGES, Questionnaire, load_yaml, typeset
 from scoring.dimensions import DIMENSION_IDS
 from scoring.evidence import WORDS_FILE, Words, load_words
 from scoring.rules import RuleChecker, RuleError
@@ -96,7 +96,7 @@ class _File:
     def __init__(self, path: Path):
         self.path = path
         try:
-            self.data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            self.data = load_yaml(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise RuleError(str(path), "-", "file not found") from None
         except yaml.YAMLError as error:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Questionnaire, listed, typeset
+from questionnaire.content import LANGUAGES, Questionnaire, listed, load_yaml, typeset
 from scoring.dimensions import DIMENSION_IDS
 from scoring.numbers import written
 
@@ -121,7 +121,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
     """Read rules/words.yaml and check it covers every dimension, group, band and sentence in every
     language (``fail(rule, message)`` stops start-up naming the file and the entry)."""
     try:
-        data = yaml.safe_load((directory / WORDS_FILE).read_text(encoding="utf-8"))
+        data = load_yaml((directory / WORDS_FILE).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         fail("-", f"cannot be read ({error})")
     if not isinstance(data, dict):
