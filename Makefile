@@ -15,15 +15,23 @@ PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: install translations run serve worker test test-sqlite test-postgres bench lint extract-messages
+.PHONY: install translations run serve worker test test-sqlite test-postgres bench lint extract-messages constraints
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make constraints: the newest releases pyproject.toml allows, in a fresh virtualenv, written to constraints.txt
+constraints:
+	rm -rf .venv-constraints && $(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/pip install --quiet --upgrade pip
+	.venv-constraints/bin/pip install --quiet -e '.[dev]'
+	{ head -n 3 constraints.txt; .venv-constraints/bin/pip freeze --exclude-editable | grep -iv '^pkg.resources'; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-constraints
 
 # axe-core and the Nu Html Checker (vnu.jar, run on Java) for the quality-gate browser tests.
 $(NODE_STAMP): package.json package-lock.json

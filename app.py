@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
@@ -30,7 +31,8 @@ from partnerships.purge import purge_command
 from partnerships.views import bp as partnerships_bp
 from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
-from questionnaire.content import CONTENT_DIR, ContentError, load_all
+from questionnaire.content import CONTENT_DIR, FALLBACK_LANGUAGE, ContentError, load_all
+from questionnaire.content import LANGUAGES as CONTENT_LANGUAGES
 from questionnaire.rendering import choice_options, items_html
 from questionnaire.views import bp as questionnaire_bp
 from reports.cli import report_command, score_command
@@ -40,9 +42,25 @@ from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
 
 
+def check_languages(app: Flask) -> None:
+    """RUPA_LANGUAGES against what exists: a code Babel has no locale for stops start-up with a message; a
+    language the questionnaire content and rules do not translate is served in the fallback language's
+    words (questionnaire.content.Localised), with a warning in the log."""
+    for lang in app.config["LANGUAGES"]:
+        try:
+            Locale.parse(lang)
+        except (ValueError, UnknownLocaleError):
+            raise SystemExit(f"RUPA cannot start: RUPA_LANGUAGES lists {lang!r}, which is not a language code "
+                             f"Babel knows (for example 'de' or 'es')") from None
+        if lang not in CONTENT_LANGUAGES:
+            app.logger.warning("RUPA_LANGUAGES lists %r, which the questionnaire content and the rules do not "
+                               "translate: its pages use the %r texts", lang, FALLBACK_LANGUAGE)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
+    check_languages(app)
 
     try:
         questionnaires = load_all(Path(app.config.get("CONTENT_DIR") or CONTENT_DIR))

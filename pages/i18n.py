@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from babel import Locale
 from flask import current_app, g, has_app_context, request, session, url_for
 from flask_babel import get_translations
 
 from questionnaire.content import typeset
 from scoring.numbers import written
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+def language_name(code: str) -> str:
+    """A language's name in itself, as the language switcher and the report's cover show it ("Français")."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
 
 
 def select_locale() -> str:
@@ -46,7 +51,7 @@ def language_links() -> list[dict[str, str]]:
         urls = [f"{path}?{urlencode([*query, ('lang', code)])}" for code in languages]
     else:
         return []
-    return [{"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": url}
+    return [{"code": code, "name": language_name(code), "url": url}
             for code, url in zip(languages, urls, strict=True)]
 
 

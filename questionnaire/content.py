@@ -20,7 +20,16 @@ import yaml
 from questionnaire import item_bank
 
 CONTENT_DIR = Path(__file__).parent / "content"
-LANGUAGES = ("en", "fr")
+LANGUAGES = ("en", "fr")  # the languages every content and rule file translates, each text checked
+FALLBACK_LANGUAGE = "en"
+
+
+class Localised(dict):
+    """A text in each of LANGUAGES; asked for another language (one that RUPA_LANGUAGES adds before its
+    content is translated), the fallback language's text instead of a KeyError."""
+
+    def __missing__(self, lang: str) -> str:
+        return self[FALLBACK_LANGUAGE]
 
 # French typography: a non-breaking space before : ; ? ! and inside « », where a plain space (or none)
 # stands. Not before a colon or mark that does not end a phrase (https://, 10:30, ?x=1, !=).
@@ -197,7 +206,7 @@ class _Reader:
         unknown = set(value) - set(LANGUAGES)
         if unknown:
             self.fail(path, f"unknown language {sorted(unknown)[0]!r}")
-        return {lang: typeset(text, lang) for lang, text in value.items()}
+        return Localised({lang: typeset(text, lang) for lang, text in value.items()})
 
 
 def _as_tuple(kind) -> tuple[type, ...]:

@@ -11,7 +11,7 @@ from babel.lists import format_list
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
-from pages.i18n import number
+from pages.i18n import language_name, number
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire, listed
 from reports import charts, labels
@@ -19,7 +19,6 @@ from reports.context import dimension_sections, model_summary, named_reasons, na
 from scoring.catalogue import RuleSet
 from scoring.numbers import written
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 JUDGED_PREFIXES = ("enabler.", "practices")
 RURAL_URBAN = {"rural_public", "urban_public"}
 # Every flagged gap between rural and urban public bodies is listed; of the other pairs only the
@@ -52,7 +51,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
             "respondents": result["respondents"],
             "on_paper": sum(1 for person in document.get("respondents", []) if person.get("source") == "paper"),
             "organisations": result["organisations"],
-            "language": LANGUAGE_NAMES.get(lang, lang),
+            "language": language_name(lang),
             "weighting": result["weighting"],
             "whose_view": whose_view(document, result, is_group),
         },

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Questionnaire, load_yaml, typeset
+from questionnaire.content import LANGUAGES, Localised, Questionnaire, load_yaml, typeset
 from scoring.dimensions import DIMENSION_IDS
 from scoring.evidence import WORDS_FILE, Words, load_words
 from scoring.rules import RuleChecker, RuleError
@@ -124,7 +124,7 @@ class _File:
         for lang in LANGUAGES:
             if not isinstance(value.get(lang), str) or not value[lang].strip():
                 self.fail(rule, f"'{key}' is missing its {lang!r} text")
-        return {**value, **{lang: typeset(value[lang], lang) for lang in LANGUAGES}}
+        return Localised({**value, **{lang: typeset(value[lang], lang) for lang in LANGUAGES}})
 
 
 def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> RuleSet:
@@ -158,7 +158,7 @@ def _action(file: _File, raw: Any, level: str, rec_id: str) -> Mapping[str, str]
     own = raw.get("level", level) if isinstance(raw, dict) else level
     if own not in LEVELS:
         file.fail(f"{rec_id}.actions", f"level {own!r} is not one of {', '.join(LEVELS)}")
-    return {**{lang: text[lang] for lang in LANGUAGES}, "level": own}
+    return Localised({**{lang: text[lang] for lang in LANGUAGES}, "level": own})
 
 
 def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:

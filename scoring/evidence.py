@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Questionnaire, listed, load_yaml, typeset
+from questionnaire.content import LANGUAGES, Localised, Questionnaire, listed, load_yaml, typeset
 from scoring.dimensions import DIMENSION_IDS
 from scoring.numbers import written
 
@@ -136,7 +136,8 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
             for lang in LANGUAGES:
                 if not isinstance(entry, dict) or not isinstance(entry.get(lang), str) or not entry[lang].strip():
                     fail(f"{section}.{key}", f"is missing its {lang!r} text")
-        return {key: {lang: typeset(text, lang) if isinstance(text, str) else text for lang, text in entry.items()}
+        return {key: Localised({lang: typeset(text, lang) if isinstance(text, str) else text
+                                for lang, text in entry.items()})
                 if isinstance(entry, dict) else entry for key, entry in found.items()}
 
     dimensions = texts("dimensions", DIMENSION_IDS)
@@ -151,6 +152,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
                 if not isinstance((texts_of_kind.get(band) or {}).get(lang), str):
                     fail(f"bands.{kind}.{band}", f"is missing its {lang!r} text")
                 texts_of_kind[band][lang] = typeset(texts_of_kind[band][lang], lang)
+            texts_of_kind[band] = Localised(texts_of_kind[band])
     sentences = texts("sentences", ("question_one", "question_group", "question_unanswered", "profile",
                                     "profile_unanswered", "dimension", "dimension_no_score", "gap",
                                     "gap_difference_only", "no_gap", "contested", "not_contested", "governance_current",
