@@ -37,7 +37,10 @@ DEFAULTS = {
     # Completed per database in load_config (database.engine_options).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     # Facilitators' sessions end after 8 hours (and when they sign out or change their password).
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # A facilitator's session ends after 2 hours without a request, and 8 hours after sign-in however
+    # active (OWASP ASVS 3.3): then they sign in again.
+    "PERMANENT_SESSION_LIFETIME": 2 * 3600,
+    "SESSION_ABSOLUTE_LIFETIME": 8 * 3600,
     "REMEMBER_COOKIE_DURATION": 0,
     # Anyone may create a facilitator account unless this is false; then `flask users create` does.
     "ALLOW_SIGNUP": True,
@@ -115,11 +118,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
-    database_url = (
-        app.config.get("DATABASE_URL")
-        or os.environ.get("DATABASE_URL")
-        or f"sqlite:///{Path(app.instance_path) / 'rupa.sqlite'}"
-    )
+    database_url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not database_url and not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        # The embedded default, in the instance folder: the app's own user alone may enter it.
+        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    database_url = database_url or f"sqlite:///{Path(app.instance_path) / 'rupa.sqlite'}"
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", normalise_database_url(database_url))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
                                                              app.config["SQLALCHEMY_ENGINE_OPTIONS"])
@@ -141,7 +144,7 @@ def instance_secret_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -125,8 +125,23 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     database_file = cursor.execute("PRAGMA database_list").fetchone()[2]
     cursor.close()
-    if database_file and isinstance(dbapi_connection, QueuedWriterConnection):  # not an in-memory database
+    if database_file:  # not an in-memory database: the answers, readable by the app's own user only
+        for path in (database_file, database_file + "-wal", database_file + "-shm"):
+            owner_only(path)
+    if database_file and isinstance(dbapi_connection, QueuedWriterConnection):
         dbapi_connection.writers_lock = os.open(database_file + "-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def owner_only(path: str, mode: int = 0o600) -> None:
+    """``mode`` (readable by the owner only) on a file or folder this process owns and others may read:
+    SQLite makes its files as the umask says (its WAL and shared-memory files then take the database
+    file's mode), and so does diskcache."""
+    try:
+        status = os.stat(path)
+        if status.st_uid == os.getuid() and status.st_mode & 0o077:
+            os.chmod(path, mode)
+    except OSError:  # not there (yet), or not ours
+        pass
 
 
 @event.listens_for(Pool, "checkin")

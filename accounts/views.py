@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import time
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -27,15 +31,26 @@ def load_facilitator(session_id: str) -> Facilitator | None:
     facilitator_id, _sep, version = session_id.partition(":")
     if not facilitator_id.isdigit():
         return None
+    signed_in_at = session.get("signed_in_at")
+    lifetime = current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+    if not isinstance(signed_in_at, int) or time.time() - signed_in_at > lifetime:
+        return None
     facilitator = db.session.get(Facilitator, int(facilitator_id))
     if facilitator is None or str(facilitator.session_version) != version:
         return None
     return facilitator
 
 
+# What may not appear in a ?next= path: browsers drop tabs and line breaks and read a backslash as a
+# slash, so "/\t/evil.example" or "/\\evil.example" would leave the site; encoded slashes and backslashes
+# are refused too (a proxy or a later decode could turn them into "//").
+_UNSAFE_IN_NEXT = re.compile(r"[\\\s\x00-\x1f\x7f]|%(?:2f|5c|09|0a|0d|00)", re.IGNORECASE)
+
+
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a crafted ?next= must not send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: a crafted ?next= must not send people elsewhere, nor cause an error."""
+    if (target and target.startswith("/") and not target.startswith("//") and not _UNSAFE_IN_NEXT.search(target)
+            and not urlsplit(target).netloc and not urlsplit(target).scheme):
         return target
     return url_for("partnerships.index")
 
@@ -45,7 +60,8 @@ def _sign_in(facilitator: Facilitator) -> None:
     session.clear()  # a new session on sign-in: nothing from before survives (session fixation)
     if lang:
         session["lang"] = lang
-    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request (idle)
+    session["signed_in_at"] = int(time.time())  # and SESSION_ABSOLUTE_LIFETIME after sign-in, however active
     login_user(facilitator)
 
 
@@ -89,6 +105,11 @@ def signin():
 
 @bp.post("/signout")
 def signout():
+    if current_user.is_authenticated:
+        # The cookie is the session: a copy of it (another tab, a stolen one) must stop working too, so
+        # signing out ends every session of the account, as a password change does.
+        current_user.session_version += 1
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("pages.home"), 303)

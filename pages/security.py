@@ -47,6 +47,10 @@ def add_security_headers(response: Response) -> Response:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if "request_id" in g:
         headers["X-Request-ID"] = g.request_id
+    # Pages, exports, PDFs and API answers carry answers and results: no browser or proxy keeps a copy
+    # (a shared computer's back button, a corporate cache). The app's own static files keep Flask's caching.
+    if request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -17,6 +17,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from database import owner_only
+
 LOGGER = logging.getLogger(__name__)
 # The report's base URL. Nothing is served from it: the fetcher maps it onto the static folder.
 INTERNAL_ORIGIN = "https://rupa.internal/"
@@ -147,9 +149,13 @@ class ReportCache:
 
 @functools.cache
 def _disk_cache(folder: str, size_limit: int, pid: int) -> diskcache.Cache:
-    """One diskcache per folder and process (its SQLite connection is not carried across a fork)."""
+    """One diskcache per folder and process (its SQLite connection is not carried across a fork). The
+    folder holds reports full of answers: readable by the app's own user only."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    owner_only(folder, 0o700)
     return diskcache.Cache(folder, size_limit=size_limit, tag_index=True,
                            eviction_policy="least-recently-stored")
+
 
 
 class RedisReportCache:

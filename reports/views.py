@@ -89,5 +89,5 @@ def pdf_download(document: dict, weighting: str, paper: str, names: tuple[str, .
     name = download_name(*names, lang, paper, on.isoformat(), suffix="pdf")
     return Response(outcome, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "private, max-age=0",
+        "Cache-Control": "no-store",
     })

@@ -91,3 +91,52 @@ def test_users_create_command(app):
     assert short.exit_code != 0 and "at least 10 characters" in short.output
     signed = app.test_client().post("/account/signin", data={"email": "admin@example.org", "password": PASSWORD})
     assert signed.status_code == 303
+
+
+# The OWASP unvalidated-redirects corpus, as a browser would read each Location: every one leaves the site
+# or breaks the header; each must fall back to the facilitator's home page, never to a 500.
+OFF_SITE = [
+    "//evil.example", "/\t/evil.example", "/%09/evil.example", "/\\evil.example", "\\\\evil.example",
+    "/\\/evil.example", "https://evil.example/", "http:/evil.example", "javascript:alert(1)", "/%2F%2Fevil.example",
+    "/%5C%5Cevil.example", "/\r\nSet-Cookie: x=1", "/%0d%0aLocation:%20//evil.example", "/\u3000/evil.example",
+    "/\u00a0//evil.example", "//\tevil.example", " //evil.example", "evil.example", "/.\\evil.example", "%2F%2Fevil",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_sign_in_never_redirects_off_the_site(app, client, target):
+    client.post("/account/signup", data={"email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    other = app.test_client()
+    done = other.post("/account/signin", query_string={"next": target},
+                      data={"email": "a@example.org", "password": PASSWORD})
+    assert done.status_code == 303 and done.headers["Location"] == "/facilitator/"
+
+
+def test_sign_in_keeps_a_path_on_the_site(app, client):
+    client.post("/account/signup", data={"email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    done = app.test_client().post("/account/signin", query_string={"next": "/facilitator/p/1?tab=rounds"},
+                                  data={"email": "a@example.org", "password": PASSWORD})
+    assert done.headers["Location"] == "/facilitator/p/1?tab=rounds"
+
+
+def test_signing_out_ends_the_session_a_copied_cookie_carried(app, client):
+    client.post("/account/signup", data={"email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert client.get("/facilitator/").status_code == 200
+    with client.session_transaction() as copied:
+        stolen = dict(copied)
+    client.post("/account/signout")
+    replay = app.test_client()
+    with replay.session_transaction() as session:
+        session.update(stolen)
+    assert replay.get("/facilitator/").status_code in (302, 303)  # to the sign-in page
+
+
+def test_a_session_ends_eight_hours_after_sign_in_however_active(app, client):
+    client.post("/account/signup", data={"email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert client.get("/facilitator/").status_code == 200
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= app.config["SESSION_ABSOLUTE_LIFETIME"] - 60
+    assert client.get("/facilitator/").status_code == 200  # a minute before the end
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= 120
+    assert client.get("/facilitator/").status_code in (302, 303)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 import pytest
 
@@ -22,6 +24,17 @@ def test_security_headers_on_every_page(client, start_respondent):
         assert headers["X-Frame-Options"] == "DENY"
         assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS promise
         assert re.fullmatch(r"[0-9a-f]{16}", headers["X-Request-ID"])
+
+
+def test_nothing_that_carries_answers_is_kept_by_a_cache(client, start_respondent):
+    token = start_respondent()
+    client.post(f"/r/{token}/s/profile", data={"profile.stage": "operating", "action": "save"})
+    for path in (f"/r/{token}/s/profile", f"/r/{token}/review", f"/r/{token}/welcome", "/", "/no/such/page"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+    static = client.get("/static/css/rupa.css")
+    static.close()  # the file response streams from disk
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
 
 
 def test_https_gets_hsts_and_secure_cookies(app):
@@ -183,3 +196,28 @@ def test_a_token_from_another_session_is_still_refused_from_the_same_origin(csrf
         "/account/signin", base_url="https://rupa.example.org", headers={"Origin": "https://rupa.example.org"},
         data={"csrf_token": token, "email": "nobody@example.org", "password": "wrong"})
     assert response.status_code == 400
+
+
+def test_the_database_and_the_report_cache_are_the_app_users_alone(tmp_path):
+    previous = os.umask(0o022)  # a usual umask: files come out readable by everyone unless the app says
+    try:
+        from tests.conftest import dispose, make_test_app
+
+        database = tmp_path / "answers.sqlite"
+        app = make_test_app(f"sqlite:///{database}", PDF_CACHE_DIR=str(tmp_path / "reports"))
+        try:
+            client = app.test_client()
+            token = client.post("/start", data={}).headers["Location"].split("/")[2]
+            client.post(f"/r/{token}/s/profile", data={"profile.stage": "operating", "action": "save"})
+            with app.app_context():
+                from reports.service import report_cache
+
+                report_cache().put("probe", b"%PDF-1.7 probe")
+        finally:
+            dispose(app)
+        for path in (database, tmp_path / "answers.sqlite-wal"):
+            if path.exists():
+                assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert stat.S_IMODE((tmp_path / "reports").stat().st_mode) == 0o700
+    finally:
+        os.umask(previous)
