@@ -63,6 +63,9 @@ DEFAULTS = {
     # How many reverse proxies stand in front of the app (0: none). With 1 or more, the client's address
     # (for rate limits) and the scheme (for secure cookies) come from their X-Forwarded-* headers.
     "PROXIES": 0,
+    # Whether those proxies' X-Forwarded-Host names the host of generated links. Off: the Host header
+    # decides (deploy/nginx passes the client's own), checked against TRUSTED_HOSTS like any other.
+    "PROXIES_FORWARD_HOST": False,
     # How many hosts serve this installation (for `flask check`: several need PostgreSQL, Redis and one
     # RUPA_SECRET_KEY).
     "APP_HOSTS": 1,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import tokens
 from accounts.forms import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, SignInForm, SignUpForm
-from accounts.models import Facilitator, normalise_email
+from accounts.models import Facilitator, normalise_email, verify_nobody
 from database import db
 from extensions import limiter, login_manager
 from pages.once import derived_token, once
@@ -95,7 +95,9 @@ def signin():
         facilitator = db.session.execute(
             select(Facilitator).where(Facilitator.email == normalise_email(form.email.data))
         ).scalar_one_or_none()
-        if facilitator is not None and facilitator.check_password(form.password.data):
+        if facilitator is None:
+            verify_nobody(form.password.data)  # as slow as a wrong password for a real account
+        elif facilitator.check_password(form.password.data):
             db.session.commit()  # a rehash with newer parameters, if any
             _sign_in(facilitator)
             return redirect(_safe_next(request.args.get("next")), 303)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from questionnaire import item_bank
 from questionnaire.forms import ItemRadioField as RadioField
@@ -20,7 +20,7 @@ def _choices(values) -> list[SelectChoice]:
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField(_l("Name of the partnership"), validators=[InputRequired(), Length(max=200)],
+    name = StringField(_l("Name of the partnership"), validators=[DataRequired(), Length(max=200)],
                        filters=[clean_text])
     region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=200)], filters=[clean_text])
     region_type = RadioField(_l("Which description fits the area best?"), choices=_choices(REGION_TYPE_CHOICES),
@@ -54,7 +54,7 @@ class ConsensusForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    text = TextAreaField(_l("Action"), validators=[InputRequired(), Length(max=1000)], filters=[clean_text])
+    text = TextAreaField(_l("Action"), validators=[DataRequired(), Length(max=1000)], filters=[clean_text])
     owner = StringField(_l("Owner (an organisation or a role, not a person)"),
                         validators=[Optional(), Length(max=200)], filters=[clean_text])
     due_on = DateField(_l("Due date (optional)"), validators=[Optional()])

@@ -7,6 +7,7 @@ content (fieldset, legend, labels), which is lighter than WTForms widgets for 30
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,9 +23,17 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: str | None) -> str | None:
+    """Without control characters and surrounding spaces; a value with nothing visible in it (only spaces,
+    zero-width or other invisible characters) becomes "" so that a required field says it is required."""
     if value is None:
         return None
-    return CONTROL_CHARS.sub("", value.replace("\r\n", "\n")).strip()
+    cleaned = CONTROL_CHARS.sub("", value.replace("\r\n", "\n")).strip()
+    return cleaned if any(visible(ch) for ch in cleaned) else ""
+
+
+def visible(ch: str) -> bool:
+    """A character that shows: not a space of any kind, nor a format character such as a zero-width space."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
 class SectionForm(FlaskForm):

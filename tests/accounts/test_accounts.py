@@ -140,3 +140,25 @@ def test_a_session_ends_eight_hours_after_sign_in_however_active(app, client):
     with client.session_transaction() as session:
         session["signed_in_at"] -= 120
     assert client.get("/facilitator/").status_code in (302, 303)
+
+
+def test_sign_in_does_the_same_work_for_an_unknown_address(app, client, monkeypatch):
+    """An unknown address costs an Argon2 verification like a wrong password does: the time tells nothing."""
+    from accounts import models
+
+    client.post("/account/signup", data={"email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    verified, real = [], models._hasher
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def verify(self, hash_, password):
+            verified.append(hash_)
+            return real.verify(hash_, password)
+
+    monkeypatch.setattr(models, "_hasher", Counting())
+    for email in ("a@example.org", "nobody@example.org"):
+        answer = app.test_client().post("/account/signin", data={"email": email, "password": "wrong password!"})
+        assert answer.status_code == 400 and "not right" in answer.text
+    assert len(verified) == 2 and all(h.startswith("$argon2id$") for h in verified)

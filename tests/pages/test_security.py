@@ -221,3 +221,22 @@ def test_the_database_and_the_report_cache_are_the_app_users_alone(tmp_path):
         assert stat.S_IMODE((tmp_path / "reports").stat().st_mode) == 0o700
     finally:
         os.umask(previous)
+
+
+def test_behind_a_proxy_a_forwarded_host_does_not_name_the_links_unless_configured(database_url):
+    from tests.conftest import dispose, make_test_app
+
+    for forward_host, expected in ((False, "rupa.example.org"), (True, "evil.example")):
+        app = make_test_app(database_url, PROXIES=1, PROXIES_FORWARD_HOST=forward_host)
+        try:
+            started = app.test_client().post("/start", data={}, base_url="http://rupa.example.org", headers={
+                "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"})
+            assert started.status_code == 303
+            # the page the respondent lands on writes its absolute links (the resume link) with the host
+            welcome = app.test_client().get(started.headers["Location"], base_url="http://rupa.example.org",
+                                            headers={"X-Forwarded-For": "203.0.113.7",
+                                                     "X-Forwarded-Host": "evil.example"})
+            assert welcome.status_code == 200
+            assert f"//{expected}/r/" in welcome.text
+        finally:
+            dispose(app)

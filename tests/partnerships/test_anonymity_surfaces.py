@@ -83,12 +83,14 @@ def test_no_surface_publishes_what_gives_the_pair_away(app, issue_round):
     page = client.get(f"{base}/results").text
     table = re.search(r"<caption>Scores by stakeholder group</caption>(.*?)</table>", page, re.S).group(1)
     headers = [html.unescape(h) for h in re.findall(r'<th scope="col" class="number">([^<]+) \(n=\d+\)</th>', table)]
-    assert headers == ["Urban public bodies", "Rural public bodies", "Other stakeholders, pooled"]
+    # every respondent's score first (the overall, published at a glance anyway), then each group's
+    assert headers == ["All", "Urban public bodies", "Rural public bodies", "Other stakeholders, pooled"]
+    headers = headers[1:]
     assert "Civil society (n=" not in page and "Business (n=" not in page
     rows = {}
     for dimension_id, row in zip(DIMENSION_IDS, re.findall(r"<tr><th scope=\"row\">[^<]+</th>(.*?)</tr>",
                                                            table.split("<tbody>")[1]), strict=True):
-        rows[dimension_id] = re.findall(r'<td class="number">([^<]*)</td>', row)
+        rows[dimension_id] = re.findall(r'<td class="number">([^<]*)</td>', row)[1:]
     names = {"urban_public": "Urban public bodies", "rural_public": "Rural public bodies",
              "other_stakeholders": "Other stakeholders, pooled"}
     from_page = published_from_table(document, headers, rows, names, api["anonymity"]["pooled"])
