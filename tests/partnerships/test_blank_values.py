@@ -26,5 +26,6 @@ def test_a_partnership_needs_a_visible_name(signed_in, value):
     refused = client.post("/facilitator/partnerships", data={"name": value, "region": "",
                                                             "region_type": "network_small_medium_cities"})
     assert refused.status_code == 400 and "This field is required." in refused.text
-    assert client.post("/facilitator/partnerships", data={"name": "Green Valley", "region": "",
-                                                          "region_type": "network_small_medium_cities"}).status_code == 303
+    named = client.post("/facilitator/partnerships", data={"name": "Green Valley", "region": "",
+                                                          "region_type": "network_small_medium_cities"})
+    assert named.status_code == 303
