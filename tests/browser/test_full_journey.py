@@ -35,15 +35,20 @@ def test_journey_without_javascript_in_french(browser, live_server, screenshot):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
         page.get_by_role("button", name="Enregistrer et continuer" if number < 6 else "Enregistrer et vérifier").click()
     expect(page.get_by_role("heading", name="Vérifiez vos réponses")).to_be_visible()
+    stale = context.new_page()  # the same review page in a second tab, left open
+    stale.goto(page.url)
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_role("heading", name="Vos résultats")).to_be_visible()
     expect(page.get_by_role("heading", name="Recommandations")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
     screenshot(page, "results-fr-nojs-360")
-    # A second submission (the back button and Submit again) changes nothing and shows the results.
+    # A second submission (Submit again in the stale tab) changes nothing and shows the results. The back
+    # button no longer shows the page as it was: no page that carries answers is kept (Cache-Control:
+    # no-store), so the browser asks again and is sent to the results.
+    stale.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(stale.get_by_role("heading", name="Vos résultats")).to_be_visible()
     page.go_back()
-    page.get_by_role("button", name="Envoyer mes réponses").click()
-    expect(page.get_by_role("heading", name="Vos résultats")).to_be_visible()
+    expect(page.get_by_role("button", name="Envoyer mes réponses")).to_have_count(0)
     context.close()
 
 
