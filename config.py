@@ -54,6 +54,10 @@ DEFAULTS = {
     "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
     # Refused API tokens per client address (accepted calls do not count).
     "API_AUTH_RATE_LIMIT": "30 per minute;300 per hour",
+    # New self-assessments per client address: a training room behind one router fits, a script does not.
+    "START_RATE_LIMIT": "20 per minute;120 per hour",
+    # PDFs rendered (not the ones served from the cache) per client address: each costs seconds of CPU.
+    "PDF_RENDER_RATE_LIMIT": "20 per minute;120 per hour",
     # Only lookups of unknown or expired resume tokens count: guessing is slowed, a room is not.
     "RESUME_LOOKUP_RATE_LIMIT": "20 per minute;200 per hour",
     # Redis (redis://host:6379/0), when given, holds what app processes on several hosts share: rate-limit

@@ -16,12 +16,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from database import db, read_only
+from extensions import limiter
 from pages.once import once
 from partnerships import audit, exports, service, workshop
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Membership, Partnership, Round
 from questionnaire.forms import from_value, section_form_class
 from reports import labels
+from reports.jobs import rendered_pdf
 from reports.service import (
     answers_date,
     cached,
@@ -280,6 +282,7 @@ def results(partnership_id: int, number: int):
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/report.pdf")
+@limiter.limit(lambda: current_app.config["PDF_RENDER_RATE_LIMIT"], deduct_when=lambda _response: rendered_pdf())
 def round_pdf(partnership_id: int, number: int):
     _partnership, round_ = load_round(partnership_id, number)
     return pdf_response(round_, _weighting())

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from database import db, reads_first, write_transaction
+from extensions import limiter
 from pages.i18n import switch_language_to
 from pages.once import derived_token
 from questionnaire import journey
@@ -75,6 +76,7 @@ def refuse_if_closed(respondent: Respondent) -> None:
 
 
 @bp.post("/start")
+@limiter.limit(lambda: current_app.config["START_RATE_LIMIT"])
 def start():
     """A second click on "Start" (or two at once) opens the same assessment: its token comes from the form."""
     form = StartForm()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
+from flask import current_app, g
 from flask.cli import with_appcontext
 from redis import Redis
 from redis.exceptions import RedisError
@@ -89,6 +89,11 @@ def render_job(key: str, document: dict[str, Any], weighting: str, lang: str, pa
     return len(render_report_pdf(document, weighting, lang, paper, date.fromisoformat(on), extra, key, tag))
 
 
+def rendered_pdf() -> bool:
+    """Whether this request asked for a PDF that was not in the cache (for the PDF_RENDER_RATE_LIMIT)."""
+    return bool(g.get("pdf_rendered"))
+
+
 def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
                    extra: dict | None = None, tag: str | None = None) -> bytes | Pending:
     """The PDF when the cache holds it (or, without Redis, once rendered here); else where its job is.
@@ -99,6 +104,7 @@ def pdf_or_pending(document: dict[str, Any], weighting: str, lang: str, paper: s
     cached = report_cache().get(key)
     if cached is not None:
         return cached
+    g.pdf_rendered = True  # this request starts (or joins) a render: the PDF rate limit counts it
     if not current_app.config["REDIS_URL"]:
         return _rendered_here(key, document, weighting, lang, paper, on, extra, tag)
     try:

@@ -19,7 +19,6 @@ from reports.context import dimension_sections, model_summary, named_reasons, na
 from scoring.catalogue import RuleSet
 from scoring.numbers import written
 
-JUDGED_PREFIXES = ("enabler.", "practices")
 RURAL_URBAN = {"rural_public", "urban_public"}
 # Every flagged gap between rural and urban public bodies is listed; of the other pairs only the
 # largest. With seven groups shown there are 21 pairs: 50 respondents gave 312 flagged gaps, sixteen

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from extensions import limiter
 from questionnaire.models import Assessment
 from questionnaire.views import load_respondent, respondent_entity
-from reports.jobs import Pending, pdf_or_pending
+from reports.jobs import Pending, pdf_or_pending, rendered_pdf
 from reports.pdf import PAPER_SIZES
 from reports.service import answers_date, pdf_tag, report_body, score_document, submitted_document
 
@@ -46,6 +47,7 @@ def report_page(token: str):
 
 
 @bp.get("/r/<token>/report.pdf")
+@limiter.limit(lambda: current_app.config["PDF_RENDER_RATE_LIMIT"], deduct_when=lambda _response: rendered_pdf())
 def report_pdf_download(token: str):
     paper = requested_paper()
     submitted = _submitted(token)

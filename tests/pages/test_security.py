@@ -240,3 +240,33 @@ def test_behind_a_proxy_a_forwarded_host_does_not_name_the_links_unless_configur
             assert f"//{expected}/r/" in welcome.text
         finally:
             dispose(app)
+
+
+def test_starting_self_assessments_and_rendering_pdfs_are_rate_limited(app, client):
+    import random
+
+    from werkzeug.datastructures import MultiDict
+
+    from bench.server import form_fields, sample_answers
+    from questionnaire.content import load_all
+
+    app.config["START_RATE_LIMIT"] = "3 per minute"
+    app.config["PDF_RENDER_RATE_LIMIT"] = "2 per minute"
+    tokens = [client.post("/start", data={}).headers["Location"].split("/")[2] for _ in range(3)]
+    refused = client.post("/start", data={})
+    assert refused.status_code == 429 and refused.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" in refused.headers
+    questionnaire = load_all()["2026.1"]
+    for number, token in enumerate(tokens):
+        answers = sample_answers(questionnaire, random.Random(number))
+        for section in questionnaire.sections:
+            client.post(f"/r/{token}/s/{section.id}", data=MultiDict([*form_fields(section, answers),
+                                                                       ("action", "next")]))
+        assert client.post(f"/r/{token}/submit").status_code == 303
+    # A render counts; the same PDF again comes from the cache and does not; after two renders, the
+    # address waits (for any PDF) until the minute is over.
+    assert client.get(f"/r/{tokens[0]}/report.pdf").status_code == 200
+    for _ in range(3):
+        assert client.get(f"/r/{tokens[0]}/report.pdf").status_code == 200
+    assert client.get(f"/r/{tokens[1]}/report.pdf").status_code == 200
+    assert client.get(f"/r/{tokens[2]}/report.pdf").status_code == 429
