@@ -7,7 +7,6 @@ live app against the document). Access is checked before the view (pages/access.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
@@ -22,6 +21,7 @@ from partnerships.models import Partnership, Round
 from partnerships.views import EXPORT_MIMETYPES, export_body
 from reports.service import score_document, submitted_document
 from scoring import AssessmentError
+from scoring.assessment import decode_json
 from scoring.engine import WEIGHTINGS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -134,9 +134,9 @@ def score_file():
     weighting, lang = _options()
     body = request.get_data(cache=False)
     try:
-        document = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return api_error(400, "invalid_json", "The request body is not a JSON document.")
+        document = decode_json(body)
+    except AssessmentError as error:
+        return api_error(400, "invalid_json", "The request body is not a JSON document.", faults=error.faults)
     schema_faults = file_schema_faults(document)
     if schema_faults:
         return api_error(422, "invalid_assessment", "The assessment file does not match its schema: nothing was "

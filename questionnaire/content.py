@@ -22,6 +22,9 @@ from questionnaire import item_bank
 CONTENT_DIR = Path(__file__).parent / "content"
 LANGUAGES = ("en", "fr")  # the languages every content and rule file translates, each text checked
 FALLBACK_LANGUAGE = "en"
+# Control characters no free-text answer holds (tab and line breaks are text): PostgreSQL refuses NUL and
+# they would break a PDF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Localised(dict):
@@ -117,6 +120,9 @@ class Item:
                 return "must be text"
             if self.max_length is not None and len(value) > self.max_length:
                 return f"is longer than {self.max_length} characters"
+            control = _CONTROL.search(value)
+            if control:
+                return f"contains a control character (U+{ord(control.group()):04X}), which no answer can hold"
             return None
         if self.type == "multi":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from reports.pdf import PAPER_SIZES, standalone_html
 from reports.service import REPORT_STYLESHEET, report_pdf, report_print_html, score_document
 from scoring import AssessmentError, parse_assessment, score
+from scoring.assessment import decode_json
 from scoring.engine import WEIGHTINGS
 
 
@@ -75,11 +76,8 @@ def write_file(path: str, content: bytes) -> None:
 def report_command(file, output: str, html_output: str | None, lang: str, paper: str, weighting: str) -> None:
     """Render the recommendations report of an assessment file ('-' reads standard input) as a PDF."""
     try:
-        document = json.loads(file.read())
+        document = decode_json(file.read())
         result = score_document(document, weighting=weighting, lang=lang)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        click.echo("error: not valid JSON", err=True)
-        sys.exit(1)
     except AssessmentError as error:
         for fault in error.faults:
             click.echo(f"error: {fault}", err=True)

@@ -43,23 +43,53 @@ class Assessment:
     respondents: tuple[Respondent, ...] = field(default_factory=tuple)
 
 
+class _Refused(ValueError):
+    """A JSON document that parses but cannot be an assessment file: said in one fault."""
+
+
+def _without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once (otherwise the last would silently win)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Refused(f"not valid as an assessment: the key {key!r} is given twice in one object")
+        found[key] = value
+    return found
+
+
+def _short_int(text: str) -> int:
+    """Integers as answers and counts have a few digits; thousands would only cost time to convert."""
+    if len(text.lstrip("-")) > 18:
+        raise _Refused(f"not valid as an assessment: the number {text[:20]}… has {len(text)} digits")
+    return int(text)
+
+
+def decode_json(source: str | bytes) -> Any:
+    """An assessment file's JSON (UTF-8, a byte order mark allowed), or AssessmentError with one fault:
+    not JSON, not UTF-8, a key given twice, a number thousands of digits long, nesting too deep."""
+    try:
+        return json.loads(source, object_pairs_hook=_without_duplicates, parse_int=_short_int)
+    except json.JSONDecodeError as error:
+        raise AssessmentError([f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"]) from None
+    except UnicodeDecodeError:
+        raise AssessmentError(["not valid JSON: the file is not UTF-8 text"]) from None
+    except _Refused as refused:
+        raise AssessmentError([str(refused)]) from None
+    except RecursionError:
+        raise AssessmentError(["not valid as an assessment: lists or objects nested too deeply"]) from None
+
+
 def parse_assessment(source: str | bytes | Mapping, questionnaires: Mapping[str, Questionnaire],
                      current_version: str) -> Assessment:
     """Parse JSON text (or an already decoded mapping) and check every value; raise AssessmentError."""
-    if isinstance(source, str | bytes):
-        try:
-            data = json.loads(source)
-        except json.JSONDecodeError as error:
-            raise AssessmentError([f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"]) from None
-        except UnicodeDecodeError:
-            raise AssessmentError(["not valid JSON: the file is not UTF-8 text"]) from None
-    else:
-        data = source
+    data = decode_json(source) if isinstance(source, str | bytes) else source
     if not isinstance(data, dict):
         raise AssessmentError(["the assessment must be a JSON object with a 'respondents' list"])
 
     faults: list[str] = []
     version = data.get("questionnaire", current_version)
+    if not isinstance(version, str):
+        raise AssessmentError([f"questionnaire: must be a version such as {current_version!r}, not {version!r}"[:200]])
     if version not in questionnaires:
         raise AssessmentError([
             f"questionnaire: unknown version {version!r} (this installation knows {', '.join(sorted(questionnaires))})"
