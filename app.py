@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -18,7 +19,7 @@ from accounts.views import bp as accounts_bp
 from api.views import bp as api_bp
 from config import load_config
 from database import db
-from deployment import check_command, watch_proxy_headers
+from deployment import RedactSecrets, check_command, watch_proxy_headers
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
 from pages import access, errors, i18n, once, security
 from pages.views import bp as pages_bp
@@ -41,6 +42,8 @@ from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
 
+REDACT_SECRETS = RedactSecrets()
+
 
 def check_languages(app: Flask) -> None:
     """RUPA_LANGUAGES against what exists: a code Babel has no locale for stops start-up with a message; a
@@ -61,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
     check_languages(app)
+    logging.getLogger("werkzeug").addFilter(REDACT_SECRETS)  # `flask run` logs each request line
 
     try:
         questionnaires = load_all(Path(app.config.get("CONTENT_DIR") or CONTENT_DIR))

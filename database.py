@@ -101,6 +101,9 @@ def engine_options(url: str, options: dict) -> dict:
     """SQLAlchemy engine options for the database ``url``: SQLite connections are QueuedWriterConnections
     and need no liveness check (a local file does not drop connections); PostgreSQL ones are pinged
     before use, so that a restarted server costs no failed request, and give up connecting after 5 s."""
+    # A failed statement's message leaves out its parameters: they are answers, password hashes and token
+    # hashes, and the message reaches the logs.
+    options = {"hide_parameters": True, **options}
     if url.startswith("sqlite"):
         connect_args = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
         return {**options, "connect_args": connect_args}

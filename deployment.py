@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,3 +132,38 @@ def watch_proxy_headers() -> None:
         LOGGER.warning("a request arrived through a proxy (X-Forwarded-For) but RUPA_PROXIES is 0: rate "
                        "limits count the proxy's address for everyone, and HTTPS is not recognised")
     app.extensions["rupa.proxy_warned"] = True
+
+
+# Resume links (/r/<token>) and invitation links (/j/<token>) are secrets: whoever reads them answers as
+# that respondent, or joins that round. Access logs and the development server's log write them as "…".
+SECRET_IN_PATH = re.compile(r"/(r|j)/[A-Za-z0-9_\-]{16,}")
+
+
+def redacted(text: str) -> str:
+    return SECRET_IN_PATH.sub(lambda match: f"/{match.group(1)}/…", text)
+
+
+class RedactSecrets(logging.Filter):
+    """A logging filter that takes the secret part out of every resume and invitation link it sees."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redacted(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redacted(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
+try:
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # gunicorn is the production server, not a dependency of the scorer or the tests' tools
+    _GunicornLogger = object
+
+
+class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc, valid-type]
+    """gunicorn's logger (gunicorn.conf.py ``logger_class``), with every access-log field redacted."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redacted(value) if isinstance(value, str) else value for key, value in atoms.items()}
+

@@ -31,6 +31,7 @@ graceful_timeout = 30
 max_requests = 10000
 max_requests_jitter = 1000
 accesslog = os.environ.get("RUPA_ACCESS_LOG") or None
+logger_class = "deployment.RedactingGunicornLogger"  # resume and invitation links logged as /r/…
 errorlog = "-"
 # Behind a reverse proxy the app itself reads X-Forwarded-* (RUPA_PROXIES, werkzeug's ProxyFix).
 # gunicorn may terminate HTTPS itself (one host without a proxy): RUPA_TLS_CERTFILE and RUPA_TLS_KEYFILE name

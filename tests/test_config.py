@@ -31,3 +31,31 @@ def test_plain_postgres_urls_use_psycopg3():
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_resume_and_invitation_links_are_redacted_in_the_logs():
+    """gunicorn's access log (gunicorn.conf.py logger_class) and the development server's log."""
+    import datetime
+    import logging
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from deployment import RedactSecrets
+
+    token, invite = "LAa36x6A63kOP72BoUcNtc03AAGdVYyERi2Ze_g-4SA", "x" * 32
+    config = Config()
+    config.set("logger_class", "deployment.RedactingGunicornLogger")
+    logger = config.logger_class(config)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/r/{token}/s/profile", "PATH_INFO": f"/r/{token}/s/profile",
+               "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.7",
+               "HTTP_REFERER": f"https://rupa.example.org/j/{invite}"}
+    atoms = logger.atoms(SimpleNamespace(status="200 OK", headers=[], sent=10),
+                         SimpleNamespace(headers=[("REFERER", f"https://rupa.example.org/j/{invite}")]),
+                         environ, datetime.timedelta(seconds=0.01))
+    written = " ".join(str(value) for value in atoms.values())
+    assert token not in written and invite not in written and "/r/…/s/profile" in written
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s',
+                               ("127.0.0.1", f"GET /r/{token}/review HTTP/1.1", "200"), None)
+    assert RedactSecrets().filter(record) and token not in record.getMessage()

@@ -146,3 +146,23 @@ def test_sqlite_writers_hold_the_writers_lock_only_while_they_write(app, databas
         connection.set_trace_callback(None)
         assert seen == [("COMMIT", False)]
         assert free()
+
+
+def test_a_failed_statement_does_not_carry_its_parameters_into_messages(app):
+    """Statement parameters are answers, password hashes and token hashes: an error's text (which the logs
+    get) leaves them out."""
+    import pytest as _pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from accounts.models import Facilitator
+    from database import db
+
+    secret_hash = "$argon2id$v=19$m=65536,t=3,p=4$secret-salt$secret-hash-value"
+    with app.app_context():
+        db.session.add(Facilitator(email="dup@example.org", password_hash=secret_hash))
+        db.session.commit()
+        db.session.add(Facilitator(email="dup@example.org", password_hash=secret_hash))
+        with _pytest.raises(IntegrityError) as raised:
+            db.session.commit()
+        db.session.rollback()
+    assert "secret-hash-value" not in str(raised.value) and "dup@example.org" not in str(raised.value)
