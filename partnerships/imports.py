@@ -28,6 +28,18 @@ from questionnaire.content import Item, Questionnaire, Value
 from questionnaire.models import Answer, Assessment, Respondent, respondent_label
 
 MAX_ROWS = 5000
+# Bounds checked while a file is read, before it is parsed whole: a legitimate file of MAX_ROWS respondents
+# has about 90 columns and some blank lines; a "row bomb" (a small XLSX or CSV that unpacks into millions
+# of cells) is refused within a second or two instead of keeping a worker busy until its timeout.
+MAX_COLUMNS = 300
+MAX_LINES = MAX_ROWS * 2  # rows read, blank ones included
+MAX_CELLS = 600_000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what an XLSX's parts may unpack to, all together
+
+
+class _TooLarge(Exception):
+    def __init__(self, fault: Fault):
+        self.fault = fault
 REFERENCE_MAX = 40
 SOURCES = ("", "online", "paper")
 
@@ -69,6 +81,8 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
             "program as .xlsx or as CSV (UTF-8)."))]) from None
     except csv.Error as error:
         raise ImportRejected([Fault(None, None, _("This CSV file is damaged: %(error)s", error=str(error)))]) from None
+    except _TooLarge as refused:
+        raise ImportRejected([refused.fault]) from None
     table = [row for row in table if any(_text(cell) for cell in row)]  # blank lines are not respondents
     if not table:
         raise ImportRejected([Fault(None, None, _("The file is empty."))])
@@ -76,20 +90,59 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     return header, table[1:]
 
 
+def _bounded(rows) -> list[list[Any]]:
+    """The rows of a file, read one by one and refused as soon as they pass MAX_COLUMNS, MAX_LINES or
+    MAX_CELLS (each named in the fault)."""
+    table, cells = [], 0
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_LINES:
+            raise _TooLarge(Fault(None, None, _("The file has more than %(max)d rows; at most %(rows)d respondents "
+                                                "can be imported at once.", max=MAX_LINES, rows=MAX_ROWS)))
+        if len(row) > MAX_COLUMNS:
+            raise _TooLarge(Fault(number, None, _("This row has %(count)d columns; a file of answers has at most "
+                                                  "%(max)d.", count=len(row), max=MAX_COLUMNS)))
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _TooLarge(Fault(number, None, _("The file has more than %(max)d cells: it cannot be a file of "
+                                                  "answers.", max=MAX_CELLS)))
+        table.append(list(row))
+    return table
+
+
 def _read_csv(data: bytes) -> list[list[Any]]:
     text = data.decode("utf-8-sig")
     sample = text[:4096]
     # Spreadsheet programs set to French or German write ";" between columns.
     delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ","
-    return [[from_spreadsheet_safe(cell) for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+    rows = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    return [[from_spreadsheet_safe(cell) for cell in row] for row in rows]
+
+
+def _refuse_unsafe_xlsx(data: bytes) -> None:
+    """An XLSX is a zip of XML parts: refuse one that would unpack to more than MAX_UNPACKED_BYTES, or
+    whose XML declares a document type or entities (which no spreadsheet program writes, and which is how
+    entity-expansion and external-entity attacks start)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+            raise _TooLarge(Fault(None, None, _("This workbook unpacks to more than %(mb)d MB: it cannot be a file "
+                                                "of answers.", mb=MAX_UNPACKED_BYTES // (1024 * 1024))))
+        for member in members:
+            if member.filename.endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    start = part.read(4096)
+                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                    raise _TooLarge(Fault(None, None, _("This workbook declares a document type or entities in "
+                                                        "%(part)s, which spreadsheet programs never write: it "
+                                                        "is refused.", part=member.filename)))
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
+    _refuse_unsafe_xlsx(data)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook["answers"] if "answers" in workbook.sheetnames else workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _bounded(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
 
