@@ -268,12 +268,15 @@ def _gap_chart(gaps: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     first, second = Counter(tuple(row["groups"]) for row in rows).most_common(1)[0][0]
     shown = [row for row in rows if tuple(row["groups"]) == (first, second)][:8]
+    colours = dict(zip((first, second), charts.GROUP_COLOURS, strict=False))
     return {
         "first": labels.RESULT_GROUPS[first], "second": labels.RESULT_GROUPS[second],
-        "svg": charts.gap_bars([str(row["dimension"]) for row in shown],
-                               {str(labels.RESULT_GROUPS[group]): [row["scores"][group] for row in shown]
-                                for group in (first, second)},
-                               no_data=_("Insufficient data")),
+        "colours": [colours[first], colours[second]],
+        "rows": [{"name": str(row["dimension"]),
+                  "bars": [{"group": str(labels.RESULT_GROUPS[group]), "colour": colours[group],
+                            "length": round(row["scores"][group] or 0, 1), "text": score_text(row["scores"][group])}
+                           for group in (first, second)]}
+                 for row in shown],
     }
 
 
