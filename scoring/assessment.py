@@ -57,18 +57,11 @@ def _without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _short_int(text: str) -> int:
-    """Integers as answers and counts have a few digits; thousands would only cost time to convert."""
-    if len(text.lstrip("-")) > 18:
-        raise _Refused(f"not valid as an assessment: the number {text[:20]}… has {len(text)} digits")
-    return int(text)
-
-
 def decode_json(source: str | bytes) -> Any:
     """An assessment file's JSON (UTF-8, a byte order mark allowed), or AssessmentError with one fault:
     not JSON, not UTF-8, a key given twice, a number thousands of digits long, nesting too deep."""
     try:
-        return json.loads(source, object_pairs_hook=_without_duplicates, parse_int=_short_int)
+        return json.loads(source, object_pairs_hook=_without_duplicates)
     except json.JSONDecodeError as error:
         raise AssessmentError([f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"]) from None
     except UnicodeDecodeError:
@@ -77,6 +70,8 @@ def decode_json(source: str | bytes) -> Any:
         raise AssessmentError([str(refused)]) from None
     except RecursionError:
         raise AssessmentError(["not valid as an assessment: lists or objects nested too deeply"]) from None
+    except ValueError:  # after its subclasses above: Python converts at most 4,300 digits to an integer
+        raise AssessmentError(["not valid as an assessment: a number in it has thousands of digits"]) from None
 
 
 def parse_assessment(source: str | bytes | Mapping, questionnaires: Mapping[str, Questionnaire],
