@@ -27,7 +27,15 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from extensions import redis_client
-from reports.service import render_report_pdf, report_cache, report_pdf_key, score_document
+from reports.pdf import render_pdf
+from reports.service import (
+    REPORT_STYLESHEET,
+    render_report_pdf,
+    report_cache,
+    report_pdf_key,
+    report_print_html,
+    score_document,
+)
 
 FAILED = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 
@@ -211,11 +219,7 @@ def warm_up() -> None:
     fonts loaded, the templates compiled, the catalogues read. The worker does this before it forks a
     child per job, so that every child inherits all of it; a cold child spent about two seconds on it
     before it rendered anything, on top of the report itself."""
-    from flask import current_app as app
-
-    from reports.pdf import render_pdf
-    from reports.service import REPORT_STYLESHEET, report_print_html
-
+    app = current_app._get_current_object()
     document = {**WARM_UP_DOCUMENT, "questionnaire": app.config["QUESTIONNAIRE_VERSION"]}
     for lang in app.config["LANGUAGES"]:
         with app.test_request_context(f"/?lang={lang}"):
