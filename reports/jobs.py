@@ -9,6 +9,7 @@ Redis the PDF is rendered inline, as before.
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -238,4 +239,7 @@ def worker_command(burst: bool) -> None:
     # The worker's own connection, without the web requests' short timeouts: it blocks on the queue.
     connection = Redis.from_url(current_app.config["REDIS_URL"])
     warm_up()
+    # What the warm-up loaded is kept for the worker's life: out of the collector's sight, it is not
+    # walked again at every collection, and the children forked per job do not copy its pages to do so.
+    gc.freeze()
     Worker(worker_queues(connection), connection=connection).work(burst=burst, with_scheduler=False)

@@ -455,3 +455,39 @@ def test_at_a_glance_marks_todays_model_and_the_recommended_one_on_the_two_by_tw
     assert marked_best == [models[governance["recommended"]].name[lang]]
     assert governance["current"] is not None  # the golden file's profile names how partners co-operate
     assert marked_today == [models[governance["current"]].name[lang]]
+
+
+def test_the_collector_is_paused_only_while_pdfs_render(app, monkeypatch):
+    """The cyclic garbage collector is off during a render (a performance contract, bench/README.md
+    session 11) and back on afterwards, also when the render fails and when two threads overlap."""
+    import gc
+
+    from reports import pdf as pdf_module
+
+    seen = []
+    real_render = pdf_module.render_document
+
+    def spying_render(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "render_document", spying_render)
+    assert gc.isenabled()
+    pdf, _refused = render_pdf("<p>Hello</p>", Path(app.static_folder), "report-print.css")
+    assert pdf.startswith(b"%PDF") and seen == [False] and gc.isenabled()
+
+    def failing_render(*args, **kwargs):
+        raise RuntimeError("broken layout")
+
+    monkeypatch.setattr(pdf_module, "render_document", failing_render)
+    with pytest.raises(RuntimeError):
+        render_pdf("<p>Hello</p>", Path(app.static_folder), "report-print.css")
+    assert gc.isenabled()
+
+    first, second = pdf_module.collector_paused(), pdf_module.collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the other render still runs
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
