@@ -19,7 +19,7 @@ from extensions import csrf, limiter
 from partnerships import audit, service
 from partnerships.models import Partnership, Round
 from partnerships.views import EXPORT_MIMETYPES, export_body
-from reports.service import score_document, submitted_document
+from reports.service import StoredAnswers, score_document, score_stored
 from scoring import AssessmentError
 from scoring.assessment import decode_json
 from scoring.engine import WEIGHTINGS
@@ -105,13 +105,13 @@ def round_result(partnership_id: int, number: int):
     """The group result (FRAMEWORK.md §8) of the round's submitted respondents."""
     weighting, lang = _options()
     round_ = _round()
-    document = submitted_document(round_.assessment)
+    stored = StoredAnswers.of_round(round_)
     minimum = current_app.extensions["rupa.rules"].settings.min_group_size
-    if len(document["respondents"]) < minimum:
+    if stored.count < minimum:
         return api_error(409, "not_enough_respondents",
                          f"The group result needs at least {minimum} submitted respondents.",
-                         submitted=len(document["respondents"]), minimum=minimum)
-    return jsonify(score_document(document, weighting=weighting, lang=lang))
+                         submitted=stored.count, minimum=minimum)
+    return jsonify(score_stored(stored, weighting=weighting, lang=lang))
 
 
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")

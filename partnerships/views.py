@@ -7,13 +7,26 @@ owns nor co-facilitates it gets 404, as if it did not exist.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from database import db, read_only
 from extensions import limiter
@@ -25,14 +38,11 @@ from questionnaire.forms import from_value, section_form_class
 from reports import labels
 from reports.jobs import rendered_pdf
 from reports.service import (
-    answers_date,
+    StoredAnswers,
     cached,
-    document_hash,
-    pdf_tag,
     report_body,
-    score_document,
+    score_stored,
     submitted_batches,
-    submitted_document,
     submitted_labels,
 )
 from reports.views import download_name, pdf_download, requested_paper
@@ -49,7 +59,8 @@ def require_facilitator():
 
 def load_partnership(partnership_id: int, owner_only: bool = False) -> tuple[Partnership, str]:
     partnership = db.get_or_404(Partnership, partnership_id)
-    role = service.role_of(partnership.id, current_user)
+    # the access check before the view looked the role up already (pages.access.enforce_access)
+    role = g.get("partnership_role") or service.role_of(partnership.id, current_user)
     if role is None:
         abort(404)
     if owner_only and role != "owner":
@@ -59,8 +70,8 @@ def load_partnership(partnership_id: int, owner_only: bool = False) -> tuple[Par
 
 def load_round(partnership_id: int, number: int) -> tuple[Partnership, Round]:
     partnership, _role = load_partnership(partnership_id)
-    round_ = db.session.execute(
-        select(Round).where(Round.partnership_id == partnership.id, Round.number == number)).scalar_one_or_none()
+    round_ = db.session.execute(select(Round).options(joinedload(Round.assessment)).where(
+        Round.partnership_id == partnership.id, Round.number == number)).scalar_one_or_none()
     if round_ is None:
         abort(404)
     return partnership, round_
@@ -231,41 +242,60 @@ def _weighting() -> str:
     return weighting
 
 
-def enough_respondents(document: dict) -> bool:
+def enough_respondents(count: int) -> bool:
     """Group results need as many submitted respondents as the anonymity threshold: below it, the
     "group" result would be one or two people's answers."""
-    return len(document["respondents"]) >= current_app.extensions["rupa.rules"].settings.min_group_size
+    return count >= current_app.extensions["rupa.rules"].settings.min_group_size
 
 
-def workshop_extra(round_: Round, result: dict, weighting: str, lang: str) -> dict:
+def previous_round(round_: Round) -> StoredAnswers | None:
+    """The submitted answers of the partnership's round before this one, when it has enough respondents
+    to be compared with."""
+    previous = db.session.execute(select(Round).options(joinedload(Round.assessment)).where(
+        Round.partnership_id == round_.partnership_id, Round.number == round_.number - 1)).scalar_one_or_none()
+    if previous is None:
+        return None
+    before = StoredAnswers.of_round(previous)
+    return before if enough_respondents(before.count) else None
+
+
+def workshop_extra(round_: Round, result: dict, weighting: str, lang: str,
+                   before: StoredAnswers | None) -> dict:
     """What a workshop adds to the group report: the consensus, the action plan, and the change since
-    the partnership's previous round (when that round has enough respondents)."""
+    the partnership's previous round (``before``, when that round has enough respondents)."""
     extra: dict = {"round": round_.number}
     if round_.consensus:
         extra["consensus"] = workshop.consensus_rows(round_, result)
     if round_.actions:
         extra["actions"] = workshop.action_rows(round_)
-    previous = db.session.execute(select(Round).where(
-        Round.partnership_id == round_.partnership_id, Round.number == round_.number - 1)).scalar_one_or_none()
-    if previous is not None:
-        previous_document = submitted_document(previous.assessment)
-        if enough_respondents(previous_document):
-            extra["change"] = {"number": previous.number, **workshop.change_since(
-                score_document(previous_document, weighting=weighting, lang=lang, tag=pdf_tag(previous.assessment_id)),
-                result)}
+    if before is not None:
+        extra["change"] = {"number": round_.number - 1, **workshop.change_since(
+            score_stored(before, weighting=weighting, lang=lang), result)}
     return extra
 
 
+def _stored_row(row) -> dict:
+    """Every column of a stored row, as plain data."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def workshop_part(round_: Round, weighting: str, lang: str) -> tuple[list, Callable[[dict], dict]]:
+    """What the workshop's part of a round's report is made from (every column of its consensus and
+    actions, the previous round's revision) and how to make it from the round's result."""
+    before = previous_round(round_)
+    inputs = [round_.number, [_stored_row(c) for c in round_.consensus], [_stored_row(a) for a in round_.actions],
+              before.revision if before is not None else None]
+    return inputs, lambda result: workshop_extra(round_, result, weighting, lang, before)
+
+
 def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_letter_url: str | None, **extra):
-    document = submitted_document(round_.assessment)
-    if not enough_respondents(document):
+    stored = StoredAnswers.of_round(round_)
+    if not enough_respondents(stored.count):
         return render_template("partnerships/no_results.html", round=round_,
                                minimum=current_app.extensions["rupa.rules"].settings.min_group_size,
-                               submitted=len(document["respondents"]))
-    lang, tag = str(get_locale()), pdf_tag(round_.assessment_id)
-    result = score_document(document, weighting=weighting, lang=lang, tag=tag)
-    title, body = report_body(document, result, weighting, lang, answers_date(round_.assessment),
-                              workshop_extra(round_, result, weighting, lang), tag)
+                               submitted=stored.count)
+    lang = str(get_locale())
+    title, body = report_body(stored, weighting, lang, workshop_part(round_, weighting, lang))
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
                            weighting=weighting, report_title=title, report_body=body, **extra)
 
@@ -290,16 +320,15 @@ def round_pdf(partnership_id: int, number: int):
 
 def pdf_response(round_: Round, weighting: str) -> Response:
     paper = requested_paper()
-    document = submitted_document(round_.assessment)
-    if not enough_respondents(document):
+    stored = StoredAnswers.of_round(round_)
+    if not enough_respondents(stored.count):
         abort(404, description=_("The group report appears once at least three respondents have submitted."))
     lang = str(get_locale())
-    result = score_document(document, weighting=weighting, lang=lang, tag=pdf_tag(round_.assessment_id))
-    extra = workshop_extra(round_, result, weighting, lang)
+    extra = workshop_extra(round_, score_stored(stored, weighting=weighting, lang=lang), weighting, lang,
+                           previous_round(round_))
     back_url = url_for(".results", partnership_id=round_.partnership_id, number=round_.number, weighting=weighting)
     names = (round_.partnership.name, f"round-{round_.number}", "by-respondent" if weighting == "respondent" else "")
-    return pdf_download(document, weighting, paper, names, back_url, round_.assessment,
-                        answers_date(round_.assessment), extra)
+    return pdf_download(stored.document, weighting, paper, names, back_url, round_.assessment, stored.as_of, extra)
 
 
 EXPORT_MIMETYPES = {"json": "application/json", "csv": "text/csv",
@@ -330,15 +359,16 @@ def export_body(round_: Round, kind: str, lang: str) -> Iterator[str] | str | by
     questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
     if kind == "csv":
         return streamed(exports.csv_chunks(submitted_batches(round_.assessment), questionnaire))
-    document = submitted_document(round_.assessment)
+    stored = StoredAnswers.of_round(round_)
     if kind == "json":
-        return json.dumps(document, ensure_ascii=False, indent=1)
-    names = submitted_labels(round_.assessment)
-    if not document["respondents"]:
+        return json.dumps(stored.document, ensure_ascii=False, indent=1)
+    if not stored.count:
         return None
-    tag = pdf_tag(round_.assessment_id)
-    return cached("xlsx", (document_hash(document), lang, json.dumps(names, ensure_ascii=False)),
-                  lambda: exports.to_xlsx(document, score_document(document, tag=tag), questionnaire, lang, names), tag)
+    names = submitted_labels(round_.assessment)
+    def workbook() -> bytes:
+        return exports.to_xlsx(stored.document, score_stored(stored), questionnaire, lang, names)
+
+    return cached("xlsx", (stored.revision, lang, json.dumps(names, ensure_ascii=False)), workbook, stored.tag)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")

@@ -14,7 +14,7 @@ from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
 from partnerships.views import _invite_url, enough_respondents, load_round
 from reports import labels
-from reports.service import pdf_tag, score_document, submitted_document
+from reports.service import StoredAnswers, score_stored
 from scoring.dimensions import DIMENSION_IDS
 
 bp = Blueprint("workshop", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>")
@@ -28,10 +28,10 @@ def require_facilitator():
 
 def round_result(round_, lang: str):
     """The round's document and group result, or (document, None) below the anonymity threshold."""
-    document = submitted_document(round_.assessment)
-    if not enough_respondents(document):
-        return document, None
-    return document, score_document(document, lang=lang, tag=pdf_tag(round_.assessment_id))
+    stored = StoredAnswers.of_round(round_)
+    if not enough_respondents(stored.count):
+        return stored.document, None
+    return stored.document, score_stored(stored, lang=lang)
 
 
 @bp.get("/projector")

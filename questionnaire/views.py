@@ -23,7 +23,7 @@ from questionnaire.forms import StartForm, from_value, section_form_class
 from questionnaire.models import Respondent
 from reports.context import results_context
 from reports.jobs import prepare_pdf
-from reports.service import answers_date, pdf_tag, score_document, submitted_document
+from reports.service import StoredAnswers, score_stored
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -263,8 +263,8 @@ def submit(token: str):
     journey.submit(respondent.id)
     db.session.commit()
     entity = respondent_entity(respondent)  # their PDF, rendered at low priority so it is ready when asked for
-    prepare_pdf(submitted_document(entity.assessment, only=entity), "organisation", str(get_locale()), "a4",
-                answers_date(entity.assessment, only=entity), tag=pdf_tag(entity.assessment_id))
+    stored = StoredAnswers(entity.assessment, only=entity)
+    prepare_pdf(stored.document, "organisation", str(get_locale()), "a4", stored.as_of, tag=stored.tag)
     return redirect(url_for(".done", token=token), 303)
 
 
@@ -275,8 +275,7 @@ def done(token: str):
         return redirect(url_for(".resume", token=token))
     lang = str(get_locale())
     entity = respondent_entity(respondent)
-    document = submitted_document(entity.assessment, only=entity)
-    result = score_document(document, lang=lang, tag=pdf_tag(entity.assessment_id))
+    result = score_stored(StoredAnswers(entity.assessment, only=entity), lang=lang)
     round_ = entity.assessment.round
     return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire,
                            results=results_context(result, current_app.extensions["rupa.rules"], lang),

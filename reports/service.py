@@ -9,12 +9,12 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import weasyprint
-from flask import current_app, g, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import Text, cast, func, select
@@ -28,34 +28,12 @@ from reports.report import report_context
 from scoring import parse_assessment, score
 
 
-def score_document(document: dict[str, Any], weighting: str = "organisation", lang: str = "en",
-                   tag: str | None = None) -> dict:
-    """Check and score an assessment document with the installation's questionnaires and rules.
-
-    With the ``tag`` of the stored assessment it came from, the result is kept in the report cache (the
-    scorer is pure: same document, same result); a document nobody stored (an uploaded file) is not."""
-    def scored() -> dict:
-        assessment = parse_assessment(document, current_app.extensions["rupa.questionnaires"],
-                                      current_app.config["QUESTIONNAIRE_VERSION"])
-        return score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
-
-    if tag is None:
-        return scored()
-    kept = cached("result", (document_hash(document), weighting, lang),
-                  lambda: json.dumps(scored(), ensure_ascii=False).encode(), tag)
-    return json.loads(kept)
-
-
-def document_hash(document: dict[str, Any]) -> str:
-    """The hash of an assessment document's content, worked out once per document a request reads (its
-    result, its report body and its workbook are all kept under it)."""
-    known = g.setdefault("document_hashes", []) if has_request_context() else []
-    for seen, digest in known:
-        if seen is document:
-            return digest
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    known.append((document, digest))
-    return digest
+def score_document(document: dict[str, Any], weighting: str = "organisation", lang: str = "en") -> dict:
+    """Check and score an assessment document with the installation's questionnaires and rules (the
+    scorer is pure: same document, same result; :func:`score_stored` keeps stored answers' results)."""
+    assessment = parse_assessment(document, current_app.extensions["rupa.questionnaires"],
+                                  current_app.config["QUESTIONNAIRE_VERSION"])
+    return score(assessment, current_app.extensions["rupa.rules"], weighting=weighting, lang=lang)
 
 
 def cached(kind: str, parts: Iterable[str], make: Callable[[], bytes], tag: str | None) -> bytes:
@@ -70,33 +48,101 @@ def cached(kind: str, parts: Iterable[str], make: Callable[[], bytes], tag: str 
     return value
 
 
-def report_body(document: dict[str, Any], result: dict, weighting: str, lang: str, on: date, extra: dict | None,
-                tag: str) -> tuple[str, Markup]:
+def report_body(stored: StoredAnswers, weighting: str, lang: str,
+                workshop: tuple[Any, Callable[[dict], dict]] | None = None) -> tuple[str, Markup]:
     """The report's title and body (``reports/_report_body.html``) as HTML, from the report cache when an
-    identical one was drawn before (``result`` is the document's, scored with ``weighting``)."""
+    identical one was drawn before. A group report's ``workshop`` is what the workshop's part of the
+    report is made from (plain data: the round's consensus and actions as stored, the previous round's
+    revision) and how to make that part from the round's result: a body seen before is served without
+    scoring, decoding a result or comparing rounds."""
+    on = stored.as_of
+    inputs, make_extra = workshop if workshop is not None else (None, None)
+
     def draw() -> bytes:
+        result = score_stored(stored, weighting=weighting, lang=lang)
+        extra = make_extra(result) if make_extra is not None else None
         with force_locale(lang):
-            context = report_context_for(document, result, lang, on, extra)
+            context = report_context_for(stored.document, result, lang, on, extra)
             body = render_template("reports/_report_body.html", r=context)
         return json.dumps({"title": context["title"], "body": body}, ensure_ascii=False).encode()
 
-    kept = json.loads(cached("report-body", (document_hash(document), weighting, lang, on.isoformat(),
-                                             json.dumps(extra or {}, sort_keys=True, default=str)), draw, tag))
+    kept = json.loads(cached("report-body", (stored.revision, weighting, lang, on.isoformat(),
+                                             json.dumps(inputs, sort_keys=True, default=str)), draw, stored.tag))
     # the body was drawn by the app's own autoescaped template (above, or by an identical release)
     return kept["title"], Markup(kept["body"])  # noqa: S704
+
+
+class StoredAnswers:
+    """The submitted respondents of a stored assessment (or ``only`` one of them), oldest first, read in
+    one statement with how many answers each has and when the last one changed; their answers are read
+    only when :attr:`document` is asked for.
+
+    :attr:`revision` names this state of the data without reading the answers: what the document would
+    hold apart from the answers (profile, partnership, languages, sources: made by the same function as
+    the document itself) and, per respondent, their id, number of answers and last change. Submitted
+    answers only change by erasure (fewer rows) or by an upsert (a later ``updated_at``), so a
+    revision seen before gives the same document, and what the report cache holds under it (the
+    round's result, the report's body) is served without reading or hashing a single answer."""
+
+    def __init__(self, assessment: Assessment, only: Respondent | None = None, profile: dict | None = None):
+        self.assessment = assessment
+        query = (
+            select(Respondent.id, Respondent.lang, Respondent.source, Respondent.submitted_at,
+                   func.count(Answer.item_id), func.max(Answer.updated_at))
+            .outerjoin(Answer, Answer.respondent_id == Respondent.id)
+            .where(Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
+            .group_by(Respondent.id).order_by(Respondent.id))
+        if only is not None:
+            query = query.where(Respondent.id == only.id)
+        self.respondents = db.session.execute(query).all()
+        if profile is None and assessment.round is not None:
+            profile = assessment.round.partnership.profile
+        self.profile = profile
+        self.tag = pdf_tag(assessment.id)
+
+    @classmethod
+    def of_round(cls, round_) -> StoredAnswers:
+        """A round's submitted answers, with its partnership's profile (already loaded with the round)."""
+        return cls(round_.assessment, profile=round_.partnership.profile)
+
+    @property
+    def count(self) -> int:
+        return len(self.respondents)
+
+    @property
+    def as_of(self) -> date:
+        """The date the answers are as of: the last submission (today when there is none). A report is
+        dated by its data, so an unchanged report is the same PDF, cached once, whatever the day."""
+        last = max((row.submitted_at for row in self.respondents), default=None)
+        return last.date() if last else datetime.now(UTC).date()
+
+    @cached_property
+    def revision(self) -> str:
+        skeleton = assessment_document(self.assessment, ((row, {}) for row in self.respondents), self.profile)
+        stats = [[row.id, row[4], row[5].isoformat() if row[5] else None] for row in self.respondents]
+        return "revision:" + hashlib.sha256(json.dumps([skeleton, stats], sort_keys=True, ensure_ascii=False,
+                                                       default=str).encode()).hexdigest()
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """The assessment document (FRAMEWORK.md §8) of these respondents' answers."""
+        answers = answers_of([row.id for row in self.respondents])
+        return assessment_document(self.assessment, ((row, answers[row.id]) for row in self.respondents),
+                                   self.profile)
 
 
 def submitted_document(assessment: Assessment, only: Respondent | None = None) -> dict[str, Any]:
     """The assessment document of the submitted respondents of an assessment (or of ``only`` one of
     them), oldest first; a round's respondents share their partnership's profile."""
-    query = select(Respondent.id, Respondent.lang, Respondent.source).where(
-        Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
-    if only is not None:
-        query = query.where(Respondent.id == only.id)
-    respondents = db.session.execute(query.order_by(Respondent.id)).all()
-    answers = answers_of([r.id for r in respondents])
-    profile = assessment.round.partnership.profile if assessment.round is not None else None
-    return assessment_document(assessment, ((r, answers[r.id]) for r in respondents), profile)
+    return StoredAnswers(assessment, only).document
+
+
+def score_stored(stored: StoredAnswers, weighting: str = "organisation", lang: str = "en") -> dict:
+    """The result of stored answers, from the report cache when it holds their revision's."""
+    def scored() -> bytes:
+        return json.dumps(score_document(stored.document, weighting=weighting, lang=lang), ensure_ascii=False).encode()
+
+    return json.loads(cached("result", (stored.revision, weighting, lang), scored, stored.tag))
 
 
 def answers_of(respondent_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -218,18 +264,6 @@ def forget_pdfs(assessment_ids) -> None:
                                      assessment_id, error, current_app.config["PDF_CACHE_TTL"])
 
 
-def answers_date(assessment: Assessment, only: Respondent | None = None) -> date:
-    """The date a report's answers are as of: the last submission (today when there is none), of
-    ``only`` one respondent when given. The report is dated by its data, so an unchanged report is the
-    same PDF, cached once, whatever the day it is opened."""
-    query = select(func.max(Respondent.submitted_at)).where(
-        Respondent.assessment_id == assessment.id, Respondent.status == "submitted")
-    if only is not None:
-        query = query.where(Respondent.id == only.id)
-    last = db.session.execute(query).scalar()
-    return last.date() if last else datetime.now(UTC).date()
-
-
 def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
                    extra: dict | None = None) -> str:
     """The hash of everything that goes into a PDF report: same key, same PDF."""
@@ -241,7 +275,7 @@ def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: s
 def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str, on: date,
                       extra: dict | None, key: str, tag: str | None = None) -> bytes:
     """Render a PDF report and keep it in the cache under ``key``, tagged with the data it came from."""
-    result = score_document(document, weighting=weighting, lang=lang, tag=tag)
+    result = score_document(document, weighting=weighting, lang=lang)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
                               Path(current_app.static_folder), REPORT_STYLESHEET)
     if refused:

@@ -15,18 +15,18 @@ from questionnaire.models import Assessment
 from questionnaire.views import load_respondent, respondent_entity
 from reports.jobs import Pending, pdf_or_pending, rendered_pdf
 from reports.pdf import PAPER_SIZES
-from reports.service import answers_date, pdf_tag, report_body, score_document, submitted_document
+from reports.service import StoredAnswers, pdf_tag, report_body
 
 bp = Blueprint("reports", __name__)
 
 
-def _submitted(token: str):
-    """The respondent's own document and the respondent, or None before they submitted."""
+def _submitted(token: str) -> tuple[StoredAnswers, object] | None:
+    """The respondent's own stored answers and the respondent, or None before they submitted."""
     respondent, _questionnaire = load_respondent(token)
     if not respondent.is_submitted:
         return None
     entity = respondent_entity(respondent)
-    return submitted_document(entity.assessment, only=entity), entity
+    return StoredAnswers(entity.assessment, only=entity), entity
 
 
 @bp.get("/r/<token>/report")
@@ -34,11 +34,9 @@ def report_page(token: str):
     submitted = _submitted(token)
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
-    document, respondent = submitted
-    lang, tag = str(get_locale()), pdf_tag(respondent.assessment_id)
-    result = score_document(document, lang=lang, tag=tag)
-    title, body = report_body(document, result, "organisation", lang,
-                              answers_date(respondent.assessment, only=respondent), None, tag)
+    stored, _respondent = submitted
+    lang = str(get_locale())
+    title, body = report_body(stored, "organisation", lang)
     return render_template(
         "reports/report_page.html", report_title=title, report_body=body,
         pdf_url=url_for(".report_pdf_download", token=token, lang=lang),
@@ -53,10 +51,10 @@ def report_pdf_download(token: str):
     submitted = _submitted(token)
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
-    document, respondent = submitted
+    stored, respondent = submitted
+    document = stored.document
     return pdf_download(document, "organisation", paper, (document.get("partnership") or "self-assessment",),
-                        url_for(".report_page", token=token),
-                        respondent.assessment, answers_date(respondent.assessment, only=respondent))
+                        url_for(".report_page", token=token), respondent.assessment, stored.as_of)
 
 
 def requested_paper() -> str:
