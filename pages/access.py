@@ -126,13 +126,14 @@ def enforce_access() -> None:
         return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
     if policy == "facilitator":
         return
-    from partnerships.service import role_of
+    from partnerships.service import access_to
 
-    role = role_of(args.get("partnership_id", -1), current_user)
-    if role is None:  # never theirs, deleted, or their access was taken away: the same answer for each
+    access = access_to(args.get("partnership_id", -1), current_user)
+    if access is None:  # never theirs, deleted, or their access was taken away: the same answer for each
         abort(404, description=_("This partnership does not exist, or you do not (or no longer) have access to "
                                  "it. Ask its owner if you should."))
-    g.partnership_role = role
+    g.partnership_access = access  # the view's load_partnership takes it: one statement, not three
+    role = g.partnership_role = access[1]
     if policy == "owner" and role != "owner":
         abort(403)
 

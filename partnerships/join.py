@@ -15,7 +15,7 @@ from pages.once import derived_token
 from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
-from partnerships.views import group_report_page
+from partnerships.views import group_report_page, previous_round_of
 from questionnaire import journey
 from questionnaire.journey import looks_like_token
 from questionnaire.views import load_respondent, respondent_entity
@@ -76,4 +76,4 @@ def published_results(token: str):
     round_ = respondent_entity(respondent).assessment.round
     if round_ is None or not round_.is_published:
         abort(404, description=_("The partnership's results have not been published."))
-    return group_report_page(round_, "organisation", None, None)
+    return group_report_page(round_, previous_round_of(round_), "organisation", None, None)

@@ -118,6 +118,15 @@ def partnership_page(facilitator: Facilitator, number: int, size: int = LIST_PAG
     return PartnershipPage([ListedPartnership(*row) for row in rows], number, pages, total)
 
 
+def access_to(partnership_id: int, facilitator: Facilitator) -> tuple[Partnership, str] | None:
+    """The partnership and the facilitator's role in it, in one statement; None without access."""
+    row = db.session.execute(
+        select(Partnership, Membership.role).join(Membership, Membership.partnership_id == Partnership.id)
+        .where(Partnership.id == partnership_id, Membership.facilitator_id == facilitator.id)
+    ).one_or_none()
+    return (row[0], row[1]) if row is not None else None
+
+
 def role_of(partnership_id: int, facilitator: Facilitator) -> str | None:
     return db.session.execute(
         select(Membership.role).where(Membership.partnership_id == partnership_id,

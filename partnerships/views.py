@@ -58,11 +58,12 @@ def require_facilitator():
 
 
 def load_partnership(partnership_id: int, owner_only: bool = False) -> tuple[Partnership, str]:
-    partnership = db.get_or_404(Partnership, partnership_id)
-    # the access check before the view looked the role up already (pages.access.enforce_access)
-    role = g.get("partnership_role") or service.role_of(partnership.id, current_user)
-    if role is None:
+    access = g.get("partnership_access")  # what the access check before the view read (pages.access)
+    if access is None or access[0].id != partnership_id:
+        access = service.access_to(partnership_id, current_user)
+    if access is None:
         abort(404)
+    partnership, role = access
     if owner_only and role != "owner":
         abort(403, description=_("Only the partnership's owner can do this."))
     return partnership, role
@@ -75,6 +76,17 @@ def load_round(partnership_id: int, number: int) -> tuple[Partnership, Round]:
     if round_ is None:
         abort(404)
     return partnership, round_
+
+
+def load_round_and_previous(partnership_id: int, number: int) -> tuple[Partnership, Round, Round | None]:
+    """A round and the partnership's round before it (None for the first), in one statement."""
+    partnership, _role = load_partnership(partnership_id)
+    rounds = {round_.number: round_ for round_ in db.session.execute(
+        select(Round).options(joinedload(Round.assessment))
+        .where(Round.partnership_id == partnership.id, Round.number.in_([number, number - 1]))).scalars()}
+    if number not in rounds:
+        abort(404)
+    return partnership, rounds[number], rounds.get(number - 1)
 
 
 def questionnaire_for(version: str | None = None):
@@ -248,15 +260,18 @@ def enough_respondents(count: int) -> bool:
     return count >= current_app.extensions["rupa.rules"].settings.min_group_size
 
 
-def previous_round(round_: Round) -> StoredAnswers | None:
-    """The submitted answers of the partnership's round before this one, when it has enough respondents
-    to be compared with."""
-    previous = db.session.execute(select(Round).options(joinedload(Round.assessment)).where(
+def previous_round_of(round_: Round) -> Round | None:
+    """The partnership's round before this one (None for the first)."""
+    return db.session.execute(select(Round).options(joinedload(Round.assessment)).where(
         Round.partnership_id == round_.partnership_id, Round.number == round_.number - 1)).scalar_one_or_none()
-    if previous is None:
-        return None
-    before = StoredAnswers.of_round(previous)
-    return before if enough_respondents(before.count) else None
+
+
+def compared(round_: Round, previous: Round | None) -> tuple[StoredAnswers, StoredAnswers | None]:
+    """The round's submitted answers, and its previous round's when there is one with enough respondents
+    to compare with, read in one statement."""
+    stored = StoredAnswers.of_rounds([round_, previous] if previous is not None else [round_])
+    before = stored[1] if len(stored) > 1 and enough_respondents(stored[1].count) else None
+    return stored[0], before
 
 
 def workshop_extra(round_: Round, result: dict, weighting: str, lang: str,
@@ -279,34 +294,35 @@ def _stored_row(row) -> dict:
     return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
-def workshop_part(round_: Round, weighting: str, lang: str) -> tuple[list, Callable[[dict], dict]]:
+def workshop_part(round_: Round, before: StoredAnswers | None, weighting: str,
+                  lang: str) -> tuple[list, Callable[[dict], dict]]:
     """What the workshop's part of a round's report is made from (every column of its consensus and
     actions, the previous round's revision) and how to make it from the round's result."""
-    before = previous_round(round_)
     inputs = [round_.number, [_stored_row(c) for c in round_.consensus], [_stored_row(a) for a in round_.actions],
               before.revision if before is not None else None]
     return inputs, lambda result: workshop_extra(round_, result, weighting, lang, before)
 
 
-def group_report_page(round_: Round, weighting: str, pdf_url: str | None, pdf_letter_url: str | None, **extra):
-    stored = StoredAnswers.of_round(round_)
+def group_report_page(round_: Round, previous: Round | None, weighting: str, pdf_url: str | None,
+                      pdf_letter_url: str | None, **extra):
+    stored, before = compared(round_, previous)
     if not enough_respondents(stored.count):
         return render_template("partnerships/no_results.html", round=round_,
                                minimum=current_app.extensions["rupa.rules"].settings.min_group_size,
                                submitted=stored.count)
     lang = str(get_locale())
-    title, body = report_body(stored, weighting, lang, workshop_part(round_, weighting, lang))
+    title, body = report_body(stored, weighting, lang, workshop_part(round_, before, weighting, lang))
     return render_template("reports/report_page.html", pdf_url=pdf_url, pdf_letter_url=pdf_letter_url,
                            weighting=weighting, report_title=title, report_body=body, **extra)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/results")
 def results(partnership_id: int, number: int):
-    partnership, round_ = load_round(partnership_id, number)
+    partnership, round_, previous = load_round_and_previous(partnership_id, number)
     weighting = _weighting()
     args = {"partnership_id": partnership.id, "number": number, "weighting": weighting, "lang": str(get_locale())}
     return group_report_page(
-        round_, weighting, url_for(".round_pdf", **args), url_for(".round_pdf", paper="letter", **args),
+        round_, previous, weighting, url_for(".round_pdf", **args), url_for(".round_pdf", paper="letter", **args),
         weighting_urls={w: url_for(".results", partnership_id=partnership.id, number=number, weighting=w)
                         for w in WEIGHTINGS})
 
@@ -314,18 +330,17 @@ def results(partnership_id: int, number: int):
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/report.pdf")
 @limiter.limit(lambda: current_app.config["PDF_RENDER_RATE_LIMIT"], deduct_when=lambda _response: rendered_pdf())
 def round_pdf(partnership_id: int, number: int):
-    _partnership, round_ = load_round(partnership_id, number)
-    return pdf_response(round_, _weighting())
+    _partnership, round_, previous = load_round_and_previous(partnership_id, number)
+    return pdf_response(round_, previous, _weighting())
 
 
-def pdf_response(round_: Round, weighting: str) -> Response:
+def pdf_response(round_: Round, previous: Round | None, weighting: str) -> Response:
     paper = requested_paper()
-    stored = StoredAnswers.of_round(round_)
+    stored, before = compared(round_, previous)
     if not enough_respondents(stored.count):
         abort(404, description=_("The group report appears once at least three respondents have submitted."))
     lang = str(get_locale())
-    extra = workshop_extra(round_, score_stored(stored, weighting=weighting, lang=lang), weighting, lang,
-                           previous_round(round_))
+    extra = workshop_extra(round_, score_stored(stored, weighting=weighting, lang=lang), weighting, lang, before)
     back_url = url_for(".results", partnership_id=round_.partnership_id, number=round_.number, weighting=weighting)
     names = (round_.partnership.name, f"round-{round_.number}", "by-respondent" if weighting == "respondent" else "")
     return pdf_download(stored.document, weighting, paper, names, back_url, round_.assessment, stored.as_of, extra)
