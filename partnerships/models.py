@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from accounts.models import Facilitator
 from database import UTCDateTime, db, utcnow
@@ -62,6 +62,10 @@ class Round(db.Model):
     is_published: Mapped[bool] = mapped_column(default=False)
     # Where the workshop's projector view stands ("join", a dimension id, or "end"): a reload returns here.
     workshop_step: Mapped[str] = mapped_column(String(60), default="join")
+    # Bumped in the same transaction as every change to the round's consensus or actions (the ORM's
+    # before_flush hook below, and the purge's bulk updates): the group report's body is cached under it,
+    # so that a results page seen before reads neither table.
+    workshop_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -117,3 +121,22 @@ class Action(db.Model):
     # The round whose plan this action was carried over from, for review in this one (None: new here).
     carried_from: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+
+def bump_workshop_revisions(connection, round_ids) -> None:
+    """Mark a change to these rounds' consensus or actions, in the transaction that makes it: one UPDATE
+    that adds one, so that two facilitators recording at once both count."""
+    round_ids = sorted({round_id for round_id in round_ids if round_id is not None})
+    if round_ids:
+        connection.execute(Round.__table__.update().where(Round.__table__.c.id.in_(round_ids))
+                           .values(workshop_revision=Round.__table__.c.workshop_revision + 1))
+
+
+@event.listens_for(Session, "after_flush")
+def _workshop_changed(session, _flush_context) -> None:
+    """Every consensus or action the ORM just inserted, changed or deleted bumps its round's revision (after
+    the flush, so that a row added through ``round.actions`` has its round id)."""
+    changed = [obj for obj in (*session.new, *session.deleted) if isinstance(obj, (Consensus, Action))]
+    changed += [obj for obj in session.dirty if isinstance(obj, (Consensus, Action)) and session.is_modified(obj)]
+    bump_workshop_revisions(session.connection(), (obj.round_id for obj in changed))

@@ -21,7 +21,7 @@ from sqlalchemy import delete, or_, select, update
 
 from database import db, utcnow
 from partnerships import audit
-from partnerships.models import Action, Consensus, Round
+from partnerships.models import Action, Consensus, Round, bump_workshop_revisions
 from questionnaire.models import Answer, Assessment, Respondent
 from reports.service import forget_pdfs
 
@@ -71,6 +71,7 @@ def purge_free_text(retention_days: int) -> dict[str, int]:
             .values(note=None, dissent_reason=None)).rowcount
         counts["workshop_texts"] += db.session.execute(
             update(Action).where(Action.round_id.in_(round_ids), Action.text != "").values(text="")).rowcount
+        bump_workshop_revisions(db.session.connection(), round_ids)  # bulk updates bypass the ORM's hook
     forget_pdfs(assessments)  # the PDFs rendered before the purge hold the texts it removed
     for round_ in rounds:
         audit.record("purge", round_.partnership_id, round=round_.number)

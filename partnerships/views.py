@@ -289,17 +289,11 @@ def workshop_extra(round_: Round, result: dict, weighting: str, lang: str,
     return extra
 
 
-def _stored_row(row) -> dict:
-    """Every column of a stored row, as plain data."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
-
-
 def workshop_part(round_: Round, before: StoredAnswers | None, weighting: str,
                   lang: str) -> tuple[list, Callable[[dict], dict]]:
-    """What the workshop's part of a round's report is made from (every column of its consensus and
-    actions, the previous round's revision) and how to make it from the round's result."""
-    inputs = [round_.number, [_stored_row(c) for c in round_.consensus], [_stored_row(a) for a in round_.actions],
-              before.revision if before is not None else None]
+    """What the workshop's part of a round's report is made from (the round, the revision of its consensus
+    and actions, the previous round's revision) and how to make it from the round's result."""
+    inputs = [round_.id, round_.number, round_.workshop_revision, before.revision if before is not None else None]
     return inputs, lambda result: workshop_extra(round_, result, weighting, lang, before)
 
 

@@ -64,3 +64,56 @@ def test_every_change_to_a_rounds_data_gives_a_new_revision_and_result(app, full
         db.session.execute(delete(Respondent).where(Respondent.id == respondent_ids[-1]))
         db.session.commit()
     assert len(changed("a respondent erased")["respondents"]) == len(respondent_ids) - 1
+
+
+def test_every_change_to_consensus_or_actions_bumps_the_rounds_workshop_revision(app, full_round):
+    """The group report's body is kept under the round's workshop revision: recording, editing and deleting
+    through the ORM, carrying actions over and the purge's bulk updates each bump it."""
+    import re
+    from datetime import timedelta
+
+    from partnerships.purge import purge_free_text
+
+    client, base, partnership_id = full_round["client"], full_round["base"], full_round["partnership_id"]
+
+    def revision(number: int = 1) -> int:
+        with app.app_context():
+            return db.session.execute(select(Round.workshop_revision).where(
+                Round.partnership_id == partnership_id, Round.number == number)).scalar_one()
+
+    seen = [revision()]
+
+    def bumped(step: str, number: int = 1) -> None:
+        now = revision(number)
+        assert now > seen[-1] if number == 1 else now > 0, step
+        seen.append(now)
+
+    assert client.post(f"{base}/consensus", data={"dimension": "enabler.trust", "agreed_band": "developing",
+                                                  "note": "First note"}).status_code == 303
+    bumped("consensus recorded")
+    assert client.post(f"{base}/consensus", data={"dimension": "enabler.trust", "agreed_band": "concern",
+                                                  "note": "Second note"}).status_code == 303
+    bumped("consensus changed")
+    assert client.post(f"{base}/actions", data={"text": "Bus study", "owner": "Chair",
+                                                "status": "planned"}).status_code == 303
+    bumped("action added")
+    edit_url = re.findall(r'href="([^"]+/actions/\d+)"', client.get(f"{base}/actions").text)[-1]
+    assert client.post(edit_url, data={"text": "Bus study", "owner": "Chair", "status": "done"}).status_code == 303
+    bumped("action edited")
+    unchanged = revision()
+    client.get(f"{base}/results")
+    assert revision() == unchanged  # reading changes nothing
+    client.post(f"{base}/close")
+    with app.app_context():
+        db.session.execute(update(Round).values(closed_at=utcnow() - timedelta(days=400)))
+        purge_free_text(30)
+        db.session.commit()
+    bumped("texts purged")
+    assert "Second note" not in client.get(f"{base}/results").text
+    assert client.post(f"{edit_url}/delete").status_code == 303
+    bumped("action deleted")
+    client.post(f"{base}/reopen")
+    assert client.post(f"{base}/actions", data={"text": "Water board meeting", "owner": "Chair",
+                                                "status": "planned"}).status_code == 303
+    assert client.post(f"/facilitator/p/{partnership_id}/rounds").status_code == 303
+    assert revision(2) > 0  # the open actions carried over into the new round
