@@ -15,7 +15,7 @@ PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: install translations run serve worker test test-sqlite test-postgres bench lint extract-messages constraints
+.PHONY: install translations run serve worker test test-sqlite test-postgres bench lint extract-messages constraints audit
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ constraints:
 	.venv-constraints/bin/pip install --quiet -e '.[dev]'
 	{ head -n 3 constraints.txt; .venv-constraints/bin/pip freeze --exclude-editable | grep -iv '^pkg.resources'; } > constraints.new
 	mv constraints.new constraints.txt && rm -rf .venv-constraints
+
+## make audit: the pinned packages (constraints.txt) checked for known vulnerabilities by pip-audit, in a
+## virtualenv of its own; skipped with a message where the vulnerability database cannot be reached
+audit:
+	[ -x .venv-audit/bin/pip-audit ] || { $(PYTHON) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit; }
+	$(PYTHON) deploy/audit.py .venv-audit/bin/pip-audit constraints.txt
 
 # axe-core and the Nu Html Checker (vnu.jar, run on Java) for the quality-gate browser tests.
 $(NODE_STAMP): package.json package-lock.json

@@ -270,3 +270,48 @@ def test_starting_self_assessments_and_rendering_pdfs_are_rate_limited(app, clie
         assert client.get(f"/r/{tokens[0]}/report.pdf").status_code == 200
     assert client.get(f"/r/{tokens[1]}/report.pdf").status_code == 200
     assert client.get(f"/r/{tokens[2]}/report.pdf").status_code == 429
+
+
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+                    "Cache-Control": "no-store"}
+
+
+def test_every_error_status_carries_the_security_headers(tmp_path, monkeypatch):
+    """400, 404, 405, 409, 413, 429, 500 and 503 (the app's own pages) all carry the same headers as a
+    normal page: a CSP without 'unsafe-inline', no caching, no framing, no referrer to other sites."""
+    from sqlalchemy.exc import OperationalError
+    from werkzeug.exceptions import abort
+
+    from pages import access
+
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite",
+                      "MAX_CONTENT_LENGTH": 1000, "WTF_CSRF_ENABLED": False})
+    app.config["SIGNUP_RATE_LIMIT"] = "1 per minute"
+    with app.app_context():
+        db.create_all()
+    monkeypatch.setitem(access.ACCESS, "fail", "public")
+
+    @app.get("/fail/<int:status>")
+    def fail(status: int):
+        if status == 503:
+            raise OperationalError("SELECT 1", {}, Exception("the database does not answer"))
+        if status == 500:
+            raise RuntimeError("unexpected")
+        abort(status)
+
+    client = app.test_client()
+    responses = {
+        400: client.post("/account/signup", data={"email": "not an address"}),
+        429: client.post("/account/signup", data={"email": "again"}),
+        404: client.get("/no/such/page"),
+        405: client.delete("/account/signin"),
+        413: client.post("/account/signin", data={"email": "x" * 5000}),
+        **{status: client.get(f"/fail/{status}") for status in (409, 500, 503)},
+    }
+    for status, response in responses.items():
+        assert response.status_code == status
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, (status, name)
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp, status
+        assert response.mimetype == "text/html" and "<html" in response.text, status
