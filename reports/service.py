@@ -53,8 +53,8 @@ def report_body(stored: StoredAnswers, weighting: str, lang: str,
     """The report's title and body (``reports/_report_body.html``) as HTML, from the report cache when an
     identical one was drawn before. A group report's ``workshop`` names what the workshop's part of
     the report is made from (plain data: the round, the revision of its consensus and actions, the
-    previous round's revision) and says how to make that part from the round's result: a body seen before is served without
-    scoring, decoding a result or comparing rounds."""
+    previous round's revision) and says how to make that part from the round's result: a body seen
+    before is served without scoring, decoding a result or comparing rounds."""
     on = stored.as_of
     inputs, make_extra = workshop if workshop is not None else (None, None)
 
