@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -147,6 +148,10 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
         workbook.close()
 
 
+# Control characters other than tab and line breaks (which a text answer may hold).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(cell: Any) -> str:
     if cell is None:
         return ""
@@ -200,6 +205,12 @@ def check_table(header: list[str], table: list[list[Any]], questionnaire: Questi
         raw = {name: row[index] if index < len(row) else None for name, index in positions.items()}
         where = {name: _column(index, name) for name, index in positions.items()}
         before = len(faults)
+        for name, text in cells.items():  # PostgreSQL cannot store NUL, and no answer holds a control character
+            control = CONTROL_CHARACTER.search(text)
+            if control:
+                faults.append(Fault(row_number, where[name], _(
+                    "This cell holds a control character (U+%(code)s) that cannot be stored: remove it.",
+                    code=f"{ord(control.group()):04X}")))
 
         reference = cells["respondent"]
         if not reference:

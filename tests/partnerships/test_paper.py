@@ -351,3 +351,20 @@ def test_spreadsheet_safe_cells_and_back(cell, written):
     from partnerships.exports import from_spreadsheet_safe, spreadsheet_safe
 
     assert spreadsheet_safe(cell) == written and from_spreadsheet_safe(written) == cell
+
+
+@pytest.mark.parametrize("column", ["respondent", "open.priorities", "organisation"])
+def test_a_nul_or_control_character_in_an_upload_is_refused_with_its_row_and_column(app, two_rounds, column):
+    """On SQLite and PostgreSQL alike (PostgreSQL refuses NUL in text: it must never get that far)."""
+    rows = export_csv(two_rounds)
+    for number, row in enumerate(rows[1:], start=1):
+        row[0] = f"P-{number}"
+    index = rows[0].index(column)
+    rows[3][index] = "Village\x00 hall" if column != "respondent" else "P-\x003"
+    rows[2][index] = rows[2][index] if column == "respondent" else "Bell\x07 tower"
+    before = counts(app)
+    response = upload(two_rounds, as_csv(rows))
+    assert response.status_code == 422, response.text[:500]
+    assert "nothing was stored" in response.text
+    assert f"<tr><td>4</td><td>{column_letter(index)} ({column})</td>" in response.text
+    assert counts(app) == before
