@@ -83,8 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if app.config["PROXIES"]:
         hops = int(app.config["PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,
-                                x_host=hops if app.config["PROXIES_FORWARD_HOST"] else 0)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops if app.config["PROXIES_FORWARD_HOST"] else 0)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))

@@ -8,10 +8,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Engine, MetaData, Pool, event
+from sqlalchemy import CursorResult, DateTime, Engine, Executable, MetaData, Pool, event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -29,6 +30,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class: Flask-SQLAlchemy's ``db.Model`` (Base with table names and the session bound),
+# seen by the type checker as the declarative Base it extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rows_affected(statement: Executable) -> int:
+    """Run a bulk UPDATE or DELETE in the session: how many rows it changed."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount
 
 
 def utcnow() -> datetime:
@@ -66,13 +79,15 @@ class QueuedWriterConnection(sqlite3.Connection):
     writers_locked = False
 
     def take_writers_lock(self) -> None:
-        if self.writers_lock is not None and not self.writers_locked:
-            fcntl.flock(self.writers_lock, fcntl.LOCK_EX)
+        lock = self.writers_lock
+        if lock is not None and not self.writers_locked:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             self.writers_locked = True
 
     def release_writers_lock(self) -> None:
-        if self.writers_locked:
-            fcntl.flock(self.writers_lock, fcntl.LOCK_UN)
+        lock = self.writers_lock
+        if self.writers_locked and lock is not None:
+            fcntl.flock(lock, fcntl.LOCK_UN)
             self.writers_locked = False
 
     def commit(self) -> None:

@@ -117,7 +117,7 @@ def watch_proxy_headers() -> None:
     """Log once per process when what arrives contradicts RUPA_PROXIES: no X-Forwarded-For although proxies
     are trusted (the app's port is reachable directly?), or a proxy's header although none is trusted
     (rate limits then count the proxy's address for everyone)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.extensions.get("rupa.proxy_warned") or request.endpoint in ("pages.health", "pages.ready"):
         return  # warned once already; health checks come from the load balancer, not through the proxy
     original = request.environ.get("werkzeug.proxy_fix.orig", {})
@@ -160,7 +160,7 @@ except ImportError:  # gunicorn is the production server, not a dependency of th
     _GunicornLogger = object
 
 
-class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc, valid-type]
+class RedactingGunicornLogger(_GunicornLogger):
     """gunicorn's logger (gunicorn.conf.py ``logger_class``), with every access-log field redacted."""
 
     def atoms(self, resp, req, environ, request_time):

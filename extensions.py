@@ -3,6 +3,7 @@
 import logging
 import math
 import time
+from typing import Any
 
 from flask_babel import Babel
 from flask_compress import Compress
@@ -81,7 +82,7 @@ class _LookupCounts:
     RETRY_SECONDS = 5.0
 
     def __init__(self) -> None:
-        self.fallback = None
+        self.fallback: Any = None  # a limits strategy over memory, made at the first failure
         self.shared_fails_until = 0.0
 
     def run(self, method: str, item, identifiers: tuple):

@@ -13,13 +13,13 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from database import UTCDateTime, db, utcnow
+from database import Model, UTCDateTime, utcnow
 
 # Argon2id with the library's current recommended parameters (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
 
 
-class Facilitator(UserMixin, db.Model):
+class Facilitator(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -61,7 +61,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A facilitator's personal API token, known only by its SHA-256 hash (shown once on creation).
 
     The token is 256 random bits: a fast hash is enough, unlike a password, and keeps each API call cheap.

@@ -51,13 +51,14 @@ def _partnership_data(partnership: Partnership, role: str) -> dict[str, Any]:
 
 
 def _partnership() -> Partnership:
-    return db.session.get(Partnership, request.view_args["partnership_id"]) or abort(404)
+    return db.session.get(Partnership, (request.view_args or {})["partnership_id"]) or abort(404)
 
 
 def _round() -> Round:
+    view_args = request.view_args or {}
     round_ = db.session.execute(select(Round).where(
-        Round.partnership_id == request.view_args["partnership_id"],
-        Round.number == request.view_args["number"])).scalar_one_or_none()
+        Round.partnership_id == view_args["partnership_id"],
+        Round.number == view_args["number"])).scalar_one_or_none()
     if round_ is None:
         abort(404, description="No such round in this partnership.")
     return round_

@@ -20,6 +20,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from extensions import count_failed_lookup, refuse_after_failed_lookups
 
@@ -91,10 +92,10 @@ MAX_ID = 2**31 - 1
 POLICIES = ("public", "respondent", "invitation", "facilitator", "member", "owner", "api", "api_member")
 
 
-def enforce_access() -> None:
+def enforce_access() -> Response | None:
     """The before-request check of ACCESS for the matched route."""
     if request.endpoint is None:  # no route matched: the 404/405 handler answers
-        return
+        return None
     policy = ACCESS.get(request.endpoint)
     if policy is None:
         current_app.logger.error("route %s has no access policy: refused", request.endpoint)
@@ -102,7 +103,7 @@ def enforce_access() -> None:
     if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
         abort(404)  # no row has such an id, and PostgreSQL would refuse to compare it with an integer column
     if policy == "public":
-        return
+        return None
     args = request.view_args or {}
     if policy == "respondent":
         from questionnaire.journey import find_respondent
@@ -116,16 +117,17 @@ def enforce_access() -> None:
             abort(404, description=_(
                 "This resume link is unknown or has expired. Check that you copied the whole link, "
                 "or start a new self-assessment."))
-        return
+        return None
     if policy == "invitation":
         refuse_after_failed_lookups()
-        return  # the view answers 404 for an unknown invitation (and counts it) and 409 for a closed round
+        return None  # the view answers 404 for an unknown invitation (and counts it) and 409 for a closed round
     if policy in ("api", "api_member"):
-        return _check_api_token(policy, args)
+        _check_api_token(policy, args)
+        return None
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
     if policy == "facilitator":
-        return
+        return None
     from partnerships.service import access_to
 
     access = access_to(args.get("partnership_id", -1), current_user)
@@ -136,6 +138,7 @@ def enforce_access() -> None:
     role = g.partnership_role = access[1]
     if policy == "owner" and role != "owner":
         abort(403)
+    return None
 
 
 def _check_api_token(policy: str, args: dict) -> None:

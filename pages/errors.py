@@ -8,7 +8,7 @@ import time
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from database import db
 from extensions import limiter
@@ -59,11 +59,11 @@ def handle_http_error(error: HTTPException):
     if code != 429 and error.description and error.description != type(error).description:
         message = error.description
     page = current_app.make_response(_page(code, title, message))
-    if code == 405 and error.valid_methods:  # RFC 9110: a 405 names the methods that work
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:  # RFC 9110: a 405 names what works
         page.headers["Allow"] = ", ".join(error.valid_methods)
     if code == 429:  # RFC 6585: when the limit lets requests through again
-        if getattr(error, "retry_after", None) is not None:
-            page.headers["Retry-After"] = str(error.retry_after)
+        if (retry_after := getattr(error, "retry_after", None)) is not None:
+            page.headers["Retry-After"] = str(retry_after)
         elif limiter.current_limit is not None:
             page.headers["Retry-After"] = str(max(1, math.ceil(limiter.current_limit.reset_at - time.time())))
     return page

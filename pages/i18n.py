@@ -22,7 +22,7 @@ def select_locale() -> str:
     """Explicit choice (?lang= or remembered in the session), then the respondent's, then the browser's."""
     languages = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), session.get("lang"), g.get("respondent_lang")):
-        if candidate in languages:
+        if isinstance(candidate, str) and candidate in languages:
             return candidate
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
 

@@ -31,7 +31,7 @@ from sqlalchemy import String, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from database import UTCDateTime, db, utcnow, write_transaction
+from database import Model, UTCDateTime, db, utcnow, write_transaction
 
 FIELD = "_once"
 SHAPE = re.compile(r"[0-9a-f]{32}")
@@ -39,7 +39,7 @@ KEPT = timedelta(days=1)  # a repeat comes within seconds; a day covers a reload
 WAIT_SECONDS = 15.0
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     """A form submission done: its key and where its answer sent the person."""
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from database import UTCDateTime, db, utcnow
+from database import Model, UTCDateTime, db, rows_affected, utcnow
 
 # Each action and how the owner reads it (``detail`` fills the placeholders).
 ACTIONS = {
@@ -34,7 +34,7 @@ ACTIONS = {
 SYSTEM = "system"
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Kept when the partnership or the account goes (the entry of that deletion is the point).
@@ -87,4 +87,4 @@ def entries(partnership_id: int | None = None, facilitator_id: int | None = None
 
 
 def forget_older_than(days: int) -> int:
-    return db.session.execute(delete(AuditEntry).where(AuditEntry.at < utcnow() - timedelta(days=days))).rowcount
+    return rows_affected(delete(AuditEntry).where(AuditEntry.at < utcnow() - timedelta(days=days)))

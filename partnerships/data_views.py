@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -31,7 +32,7 @@ def require_facilitator():
 @bp.get("/export.json")
 def export_all(partnership_id: int):
     partnership, _role = load_partnership(partnership_id)
-    data = {
+    data: dict[str, Any] = {
         "partnership": {"name": partnership.name, "region": partnership.region,
                         "region_type": partnership.region_type, "profile": partnership.profile,
                         "created_at": partnership.created_at.isoformat()},
@@ -98,9 +99,9 @@ def delete_round(partnership_id: int, number: int):
 def respondents(partnership_id: int, number: int):
     """The round's respondents by number, group and state: never their answers."""
     partnership, round_ = load_round(partnership_id, number)
-    groups = dict(db.session.execute(select(Answer.respondent_id, Answer.value).join(Respondent).where(
+    groups: dict[int, str] = dict(db.session.execute(select(Answer.respondent_id, Answer.value).join(Respondent).where(
         Respondent.assessment_id == round_.assessment_id, Answer.item_id == "respondent.group")).all())
-    rows = [{"id": r.id, "number": n, "group": labels.GROUPS.get(groups.get(r.id), "—"), "status": r.status,
+    rows = [{"id": r.id, "number": n, "group": labels.GROUPS.get(groups.get(r.id) or "", "—"), "status": r.status,
              "source": r.source, "reference": r.reference, "created_at": r.created_at}
             for n, r in enumerate(round_.assessment.respondents, start=1)]
     return render_template("partnerships/respondents.html", partnership=partnership, round=round_, rows=rows)

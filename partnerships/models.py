@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Table, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from accounts.models import Facilitator
-from database import UTCDateTime, db, utcnow
+from database import Model, UTCDateTime, utcnow
 from questionnaire.models import Assessment
 
 ROLES = ("owner", "co_facilitator")
 
 
-class Partnership(db.Model):
+class Partnership(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(200))
@@ -30,7 +30,7 @@ class Partnership(db.Model):
         back_populates="partnership", cascade="all, delete-orphan", passive_deletes=True, order_by="Round.number")
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A facilitator's access to a partnership: its owner, or a co-facilitator the owner invited."""
 
     __table_args__ = (
@@ -48,7 +48,7 @@ class Membership(db.Model):
     facilitator: Mapped[Facilitator] = relationship()
 
 
-class Round(db.Model):
+class Round(Model):
     """One wave of a partnership's assessment, on a fixed questionnaire version."""
 
     __table_args__ = (UniqueConstraint("partnership_id", "number"),)
@@ -86,7 +86,7 @@ BANDS = ("strength", "developing", "concern")
 ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
 
 
-class Consensus(db.Model):
+class Consensus(Model):
     """The group's agreed rating of one dimension in a workshop, beside the computed band."""
 
     __table_args__ = (
@@ -104,7 +104,7 @@ class Consensus(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Action(db.Model):
+class Action(Model):
     """One line of a round's action plan: what, who (an organisation or a role), by when, how far."""
 
     __table_args__ = (
@@ -129,8 +129,9 @@ def bump_workshop_revisions(connection, round_ids) -> None:
     that adds one, so that two facilitators recording at once both count."""
     round_ids = sorted({round_id for round_id in round_ids if round_id is not None})
     if round_ids:
-        connection.execute(Round.__table__.update().where(Round.__table__.c.id.in_(round_ids))
-                           .values(workshop_revision=Round.__table__.c.workshop_revision + 1))
+        table = cast(Table, Round.__table__)
+        connection.execute(table.update().where(table.c.id.in_(round_ids))
+                           .values(workshop_revision=table.c.workshop_revision + 1))
 
 
 @event.listens_for(Session, "after_flush")

@@ -3,8 +3,6 @@ CSV/XLSX of paper answers. Every URL names a round of a partnership the facilita
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import LazyString, force_locale, get_locale, ngettext
 from flask_babel import gettext as _
@@ -22,10 +20,10 @@ from pages.once import once
 from partnerships import imports
 from partnerships.views import load_round, questionnaire_for
 from questionnaire import item_bank, paper
-from questionnaire.content import Item, Questionnaire
+from questionnaire.content import Item, Questionnaire, Section
 from questionnaire.forms import clean_text
 from reports import labels
-from reports.pdf import PAPER_SIZES, ReportCache, render_pdf
+from reports.pdf import PAPER_SIZES, ReportCache, render_pdf, static_path
 from reports.service import layout_fingerprint, report_cache
 from reports.views import download_name, requested_paper
 
@@ -38,7 +36,7 @@ def require_facilitator():
     """Every page here needs a signed-in facilitator (and load_round checks the partnership)."""
 
 
-def paper_sections(questionnaire: Questionnaire) -> list[tuple[object, tuple[Item, ...]]]:
+def paper_sections(questionnaire: Questionnaire) -> list[tuple[Section, tuple[Item, ...]]]:
     """What each respondent answers on paper: every section's items except the partnership's profile
     and the respondent's group and organisation (asked first, on their own)."""
     sections = []
@@ -80,7 +78,7 @@ def blank_questionnaire(partnership_id: int, number: int):
                 sections=[(section, _runs(items)) for section, items in paper_sections(questionnaire)],
                 codes=paper.codes, paper=PAPER_SIZES[size],
                 dont_know=questionnaire.dont_know[lang])
-        pdf, _refused = render_pdf(html, Path(current_app.static_folder), "paper-print.css")
+        pdf, _refused = render_pdf(html, static_path(), "paper-print.css")
         cache.put(key, pdf)
     filename = download_name(partnership.name, f"round-{round_.number}", "paper-questionnaire", lang, size,
                              suffix="pdf")
@@ -166,7 +164,7 @@ def enter(partnership_id: int, number: int):
             form.reference.errors.append(_("Form %(reference)s is already entered in this round.",
                                            reference=reference))
         else:
-            person = imports.PaperRespondent(reference, group, form.organisation.data or None, form.answers())
+            person = imports.PaperRespondent(reference, str(group), form.organisation.data or None, form.answers())
             try:
                 imports.store(round_.assessment, [person], str(get_locale()))
                 db.session.commit()

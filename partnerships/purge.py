@@ -19,7 +19,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, update
 
-from database import db, utcnow
+from database import db, rows_affected, utcnow
 from partnerships import audit
 from partnerships.models import Action, Consensus, Round, bump_workshop_revisions
 from questionnaire.models import Answer, Assessment, Respondent
@@ -55,8 +55,7 @@ def purge_free_text(retention_days: int) -> dict[str, int]:
         return counts
     respondents = select(Respondent.id).where(Respondent.assessment_id.in_(assessments))
     open_text = or_(*(Answer.item_id.startswith(p) for p in FREE_TEXT_PREFIXES))
-    counts["answers"] = db.session.execute(
-        delete(Answer).where(Answer.respondent_id.in_(respondents), open_text)).rowcount
+    counts["answers"] = rows_affected(delete(Answer).where(Answer.respondent_id.in_(respondents), open_text))
     secret = current_app.config["SECRET_KEY"]
     for answer in db.session.execute(select(Answer).where(
             Answer.respondent_id.in_(respondents), Answer.item_id == ORGANISATION_ITEM)).scalars():
@@ -65,12 +64,12 @@ def purge_free_text(retention_days: int) -> dict[str, int]:
             counts["organisations"] += 1
     round_ids = [r.id for r in rounds]
     if round_ids:
-        counts["workshop_texts"] += db.session.execute(
+        counts["workshop_texts"] += rows_affected(
             update(Consensus).where(Consensus.round_id.in_(round_ids),
                                     or_(Consensus.note.is_not(None), Consensus.dissent_reason.is_not(None)))
-            .values(note=None, dissent_reason=None)).rowcount
-        counts["workshop_texts"] += db.session.execute(
-            update(Action).where(Action.round_id.in_(round_ids), Action.text != "").values(text="")).rowcount
+            .values(note=None, dissent_reason=None))
+        counts["workshop_texts"] += rows_affected(
+            update(Action).where(Action.round_id.in_(round_ids), Action.text != "").values(text=""))
         bump_workshop_revisions(db.session.connection(), round_ids)  # bulk updates bypass the ORM's hook
     forget_pdfs(assessments)  # the PDFs rendered before the purge hold the texts it removed
     for round_ in rounds:

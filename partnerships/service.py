@@ -6,7 +6,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import segno
 from markupsafe import Markup
@@ -134,7 +134,7 @@ def role_of(partnership_id: int, facilitator: Facilitator) -> str | None:
     ).scalar_one_or_none()
 
 
-def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | bool | None:
+def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | Literal[True] | None:
     """Give an existing account access: the account when it was added, True when it had access already,
     None when no account has that email address."""
     facilitator = db.session.execute(
@@ -180,11 +180,12 @@ def open_round(partnership: Partnership, questionnaire_version: str) -> Round:
     previous = db.session.execute(select(Round).where(Round.partnership_id == partnership.id,
                                                       Round.number == number - 1)).scalar_one_or_none()
     # The previous plan comes along for review: each action keeps its status until the group changes it.
-    for action in previous.actions if previous else []:
+    carried = [(previous.number, action) for action in previous.actions] if previous is not None else []
+    for carried_from, action in carried:
         if action.status != "dropped":
             round_.actions.append(Action(text=action.text, owner=action.owner, due_on=action.due_on,
                                          status=action.status, recommendation_id=action.recommendation_id,
-                                         carried_from=previous.number))
+                                         carried_from=carried_from))
     db.session.flush()
     return round_
 
@@ -218,7 +219,7 @@ def progress(round_: Round) -> dict[str, Any]:
         .where(Respondent.assessment_id == round_.assessment_id, Answer.item_id == "respondent.group")
     ).all()
     counts = Counter((group, status) for group, status in rows)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for group in item_bank.GROUPS:
         in_progress, submitted = counts[(group, "in_progress")], counts[(group, "submitted")]
         if in_progress or submitted:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -314,7 +316,8 @@ def group_report_page(round_: Round, previous: Round | None, weighting: str, pdf
 def results(partnership_id: int, number: int):
     partnership, round_, previous = load_round_and_previous(partnership_id, number)
     weighting = _weighting()
-    args = {"partnership_id": partnership.id, "number": number, "weighting": weighting, "lang": str(get_locale())}
+    args: dict[str, Any] = {"partnership_id": partnership.id, "number": number, "weighting": weighting,
+                            "lang": str(get_locale())}
     return group_report_page(
         round_, previous, weighting, url_for(".round_pdf", **args), url_for(".round_pdf", paper="letter", **args),
         weighting_urls={w: url_for(".results", partnership_id=partnership.id, number=number, weighting=w)
@@ -328,7 +331,7 @@ def round_pdf(partnership_id: int, number: int):
     return pdf_response(round_, previous, _weighting())
 
 
-def pdf_response(round_: Round, previous: Round | None, weighting: str) -> Response:
+def pdf_response(round_: Round, previous: Round | None, weighting: str) -> ResponseReturnValue:
     paper = requested_paper()
     stored, before = compared(round_, previous)
     if not enough_respondents(stored.count):
@@ -348,7 +351,7 @@ def streamed(chunks: Iterator[str]) -> Iterator[str]:
     """A response body made as it is sent: each piece in an application context (and so a database session)
     of its own that only reads, so a slow download never holds SQLite's writers' lock, and no context
     stays pushed between pieces (a body nobody reads to its end leaves nothing behind)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def generate() -> Iterator[str]:
         while True:

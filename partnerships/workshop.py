@@ -34,7 +34,8 @@ def distribution(document: dict, dimension_id: str, questionnaire: Questionnaire
     for respondent in document["respondents"]:
         counts.update({respondent["answers"].get(item_id) for item_id in dimension.items} - {None})
     item = questionnaire.items[dimension.items[0]]
-    rows = [{"label": option.label[lang], "count": counts.get(option.value, 0)} for option in item.options]
+    rows: list[dict[str, Any]] = [{"label": option.label[lang], "count": counts.get(option.value, 0)}
+                                  for option in item.options]
     rows.append({"label": questionnaire.dont_know[lang], "count": counts.get(item_bank.DONT_KNOW, 0)})
     people = len(document["respondents"]) or 1
     for row in rows:
@@ -78,12 +79,12 @@ def consensus_rows(round_: Round, result: dict | None, drafts: dict | None = Non
             "id": dimension_id, "name": labels.DIMENSIONS[dimension_id],
             "computed": computed, "computed_name": labels.band_name(dimension_id, computed),
             "band_names": labels.bands_for(dimension_id),
-            "agreed": agreed, "agreed_name": labels.bands_for(dimension_id).get(agreed),
+            "agreed": agreed, "agreed_name": labels.bands_for(dimension_id).get(agreed or ""),
             "recorded": entry is not None,
-            "differs": bool(entry) and entry.agreed_band != computed,
+            "differs": entry is not None and entry.agreed_band != computed,
             "note": note,
             "dissent": group,
-            "dissent_group": labels.GROUPS.get(group),
+            "dissent_group": labels.GROUPS.get(group or ""),
             "dissent_reason": reason,
             "errors": {name: field.errors[0] for name, field in draft._fields.items() if field.errors}
             if draft is not None else {},

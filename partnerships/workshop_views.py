@@ -106,7 +106,7 @@ def _consensus_forms(round_) -> dict[str, ConsensusForm]:
                 pressed = form  # its button was pressed: an error unless another row is being recorded
             continue  # untouched and never recorded
         forms[dimension_id] = form
-    if not forms and pressed is not None:
+    if not forms and pressed is not None and single is not None:
         forms[single] = pressed
     return forms
 

@@ -9,11 +9,11 @@ stops the app at start-up instead of confusing a respondent later.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -27,12 +27,12 @@ FALLBACK_LANGUAGE = "en"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class Localised(dict):
+class Localised(dict[str, str]):
     """A text in each of LANGUAGES; asked for another language (one that RUPA_LANGUAGES adds before its
     content is translated), the fallback language's text instead of a KeyError."""
 
     def __missing__(self, lang: str) -> str:
-        return self[FALLBACK_LANGUAGE]
+        return str(self[FALLBACK_LANGUAGE])
 
 # French typography: a non-breaking space before : ; ? ! and inside « », where a plain space (or none)
 # stands. Not before a colon or mark that does not end a phrase (https://, 10:30, ?x=1, !=).
@@ -44,7 +44,7 @@ _FRENCH_SPACING = (
 )
 
 
-def listed(texts, lang: str) -> str:
+def listed(texts: Iterable[str], lang: str) -> str:
     """Texts one after another, separated by semicolons as ``lang`` sets them."""
     return ("\u00a0; " if lang == "fr" else "; ").join(texts)
 
@@ -54,7 +54,7 @@ def listed(texts, lang: str) -> str:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(text: str):
+def load_yaml(text: str) -> Any:
     """A YAML document as plain data (safe: no Python objects), by the fastest safe loader there is."""
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
@@ -76,7 +76,7 @@ Value = int | str | list[str]
 class ContentError(Exception):
     """A fault in a content file: where it is and what is wrong."""
 
-    def __init__(self, file: Path | str, where: str, message: str):
+    def __init__(self, file: Path | str, where: str, message: str) -> None:
         self.file, self.where, self.message = str(file), where, message
         super().__init__(f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}")
 
@@ -106,7 +106,7 @@ class Item:
         return tuple(option.value for option in self.options)
 
     @cached_property
-    def accepted_values(self) -> frozenset:
+    def accepted_values(self) -> frozenset[int | str]:
         """Every valid answer of a scale or single-choice item, \"don't know\" included where allowed."""
         return frozenset(self.option_values) | ({item_bank.DONT_KNOW} if self.allows_dont_know else frozenset())
 
@@ -174,7 +174,7 @@ class Questionnaire:
 class _Reader:
     """Walks one YAML file and reports faults with their path inside it."""
 
-    def __init__(self, file: Path):
+    def __init__(self, file: Path) -> None:
         self.file = file
         try:
             self.data = load_yaml(file.read_text(encoding="utf-8"))
@@ -187,10 +187,11 @@ class _Reader:
         if not isinstance(self.data, dict):
             raise ContentError(file, "", "must be a mapping at the top level")
 
-    def fail(self, where: str, message: str):
+    def fail(self, where: str, message: str) -> NoReturn:
         raise ContentError(self.file, where, message)
 
-    def get(self, mapping: Mapping, key: str, where: str, kind: type | tuple[type, ...], required=True):
+    def get(self, mapping: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...],
+            required: bool = True) -> Any:
         if key not in mapping:
             if required:
                 self.fail(where, f"missing '{key}'")
@@ -201,7 +202,14 @@ class _Reader:
             self.fail(f"{where}.{key}" if where else key, f"must be {names}, not {type(value).__name__}")
         return value
 
-    def text(self, mapping: Mapping, key: str, where: str, required=True) -> Text | None:
+    def text(self, mapping: Mapping[str, Any], key: str, where: str) -> Text:
+        """A required text in every language."""
+        found = self.optional_text(mapping, key, where, required=True)
+        if found is None:  # get() has failed already
+            self.fail(where, f"missing '{key}'")
+        return found
+
+    def optional_text(self, mapping: Mapping[str, Any], key: str, where: str, required: bool = False) -> Text | None:
         value = self.get(mapping, key, where, dict, required)
         if value is None:
             return None
@@ -215,7 +223,7 @@ class _Reader:
         return Localised({lang: typeset(text, lang) for lang, text in value.items()})
 
 
-def _as_tuple(kind) -> tuple[type, ...]:
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
@@ -248,14 +256,14 @@ def load_questionnaire(directory: Path) -> Questionnaire:
 
 
 def _load_scales(manifest: _Reader) -> dict[str, tuple[tuple[Option, ...], bool]]:
-    scales = {}
+    scales: dict[str, tuple[tuple[Option, ...], bool]] = {}
     for scale_id, spec in manifest.get(manifest.data, "scales", "", dict).items():
         where = f"scales.{scale_id}"
         if scale_id not in item_bank.SCALES:
             manifest.fail(where, f"unknown scale (known: {', '.join(item_bank.SCALES)})")
         if not isinstance(spec, dict):
             manifest.fail(where, "must be a mapping")
-        options = []
+        options: list[Option] = []
         for n, point in enumerate(manifest.get(spec, "values", where, list)):
             point_where = f"{where}.values[{n}]"
             if not isinstance(point, dict):
@@ -268,10 +276,10 @@ def _load_scales(manifest: _Reader) -> dict[str, tuple[tuple[Option, ...], bool]
     return scales
 
 
-def _load_section(reader: _Reader, scales) -> Section:
+def _load_section(reader: _Reader, scales: Mapping[str, tuple[tuple[Option, ...], bool]]) -> Section:
     data = reader.data
     section_id = reader.get(data, "id", "", str)
-    items = []
+    items: list[Item] = []
     for n, raw in enumerate(reader.get(data, "items", "", list)):
         where = f"items[{n}]"
         if not isinstance(raw, dict):
@@ -285,8 +293,8 @@ def _load_section(reader: _Reader, scales) -> Section:
             "id": item_id,
             "type": item_type,
             "text": reader.text(raw, "text", where),
-            "help": reader.text(raw, "help", where, required=False),
-            "topic": reader.text(raw, "topic", where, required=False),
+            "help": reader.optional_text(raw, "help", where),
+            "topic": reader.optional_text(raw, "topic", where),
             "required": reader.get(raw, "required", where, bool, required=False) or False,
         }
         if item_type == "scale":
@@ -311,14 +319,14 @@ def _load_section(reader: _Reader, scales) -> Section:
     return Section(
         id=section_id,
         title=reader.text(data, "title", ""),
-        intro=reader.text(data, "intro", "", required=False),
+        intro=reader.optional_text(data, "intro", ""),
         items=tuple(items),
         file=str(reader.file),
     )
 
 
-def _load_options(reader: _Reader, raw: Mapping, where: str) -> tuple[Option, ...]:
-    options = []
+def _load_options(reader: _Reader, raw: Mapping[str, Any], where: str) -> tuple[Option, ...]:
+    options: list[Option] = []
     for n, option in enumerate(reader.get(raw, "options", where, list)):
         option_where = f"{where}.options[{n}]"
         if not isinstance(option, dict):
@@ -343,9 +351,10 @@ def _check_item_bank(directory: Path, items: Mapping[str, Item], files: Mapping[
             raise ContentError(files[item_id], where, f"must be of type {item_type!r}, not {item.type!r}")
         if item_type == "scale" and item.scale != spec:
             raise ContentError(files[item_id], where, f"must use scale {spec!r}, not {item.scale!r}")
-        if item_type in ("choice", "multi") and set(item.option_values) != set(spec):
-            missing = sorted(set(spec) - set(item.option_values))
-            extra = sorted(set(item.option_values) - set(spec))
+        options = set(spec) if isinstance(spec, tuple) else set()
+        if item_type in ("choice", "multi") and set(item.option_values) != options:
+            missing = sorted(options - set(item.option_values))
+            extra = sorted(map(str, set(item.option_values) - options))
             raise ContentError(
                 files[item_id], where, f"options must be the stable ids (missing {missing}, unknown {extra})"
             )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from questionnaire import item_bank
-from questionnaire.content import Item, Questionnaire, Section, Value
+from questionnaire.content import Item, Questionnaire, Value
 
 # Control characters break PDFs and PostgreSQL text columns; tabs and line breaks are kept.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -46,10 +48,10 @@ class SectionForm(FlaskForm):
 
     items: tuple[Item, ...] = ()
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """WTForms' checks, then the content's own: whatever slipped through (e.g. an empty first value
         that made a field look optional) cannot become a stored value outside its scale."""
-        valid = super().validate(extra_validators)
+        valid = bool(super().validate(extra_validators))
         for item in self.items:
             value = to_value(item, self[item.id].data)
             if value not in (None, [], "") and item.value_fault(value) and not self[item.id].errors:
@@ -69,11 +71,11 @@ class StartForm(FlaskForm):
                               filters=[clean_text])
 
 
-def to_value(item: Item, data) -> Value | None:
+def to_value(item: Item, data: Any) -> Value | None:
     if item.type == "multi":
         return [value for value in data or [] if value]  # an empty value is no choice
     if item.type == "text":
-        return data or None
+        return str(data) if data else None
     if data in (None, ""):
         return None
     if data == item_bank.DONT_KNOW:
@@ -84,7 +86,7 @@ def to_value(item: Item, data) -> Value | None:
     return None
 
 
-def from_value(item: Item, value: Value | None):
+def from_value(item: Item, value: Value | None) -> Value | None:
     """A stored value as the form field's data (the inverse of :func:`to_value`)."""
     if value is None:
         return [] if item.type == "multi" else None
@@ -93,8 +95,8 @@ def from_value(item: Item, value: Value | None):
     return value
 
 
-def _exclusive_validator(item: Item):
-    def validate(form, field: Field) -> None:
+def _exclusive_validator(item: Item) -> Callable[[Any, Field], None]:
+    def validate(form: Any, field: Field) -> None:
         chosen = field.data or []
         if len(chosen) > 1 and any(option in item.exclusive for option in chosen):
             raise ValidationError(_l("“%(option)s” cannot be combined with other answers.",
@@ -106,7 +108,7 @@ INVALID_CHOICE = _l("This is not one of the answers offered. Please choose again
 
 
 class ItemRadioField(RadioField):
-    def pre_validate(self, form) -> None:
+    def pre_validate(self, form: Any) -> None:
         if self.data is not None and self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(INVALID_CHOICE)
 
@@ -116,17 +118,18 @@ class ItemChoiceField(Field):
     the field only takes the first value posted and checks it: a bare Field, built for each of a page's
     30+ items on every save at a fraction of what a RadioField with its choices and widgets costs."""
 
-    def __init__(self, label=None, validators=None, allowed: frozenset[str] = frozenset(), **kwargs):
+    def __init__(self, label: str | None = None, validators: Sequence[Any] | None = None,
+                 allowed: frozenset[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.allowed = allowed
 
-    def pre_validate(self, form) -> None:
+    def pre_validate(self, form: Any) -> None:
         if self.data is not None and self.data not in self.allowed:
             raise ValidationError(INVALID_CHOICE)
 
 
 class ItemCheckboxField(SelectMultipleField):
-    def pre_validate(self, form) -> None:
+    def pre_validate(self, form: Any) -> None:
         allowed = {choice.value for choice in self.choices}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError(INVALID_CHOICE)
@@ -151,17 +154,19 @@ def _field(item: Item) -> Field:
     )
 
 
-_form_classes: dict[tuple[str, str], type[SectionForm]] = {}
+_form_classes: dict[tuple[str, str, tuple[str, ...]], type[SectionForm]] = {}
 
 
 def section_form_class(questionnaire: Questionnaire, section_id: str,
                        items: tuple[Item, ...] | None = None) -> type[SectionForm]:
     """The form class of one section (or of some of its items), built once per questionnaire version."""
-    section: Section = questionnaire.section(section_id)
+    section = questionnaire.section(section_id)
+    if section is None:
+        raise KeyError(section_id)
     items = section.items if items is None else items
     key = (questionnaire.version, section_id, tuple(item.id for item in items))
     if key not in _form_classes:
-        attrs: dict = {"items": items}
+        attrs: dict[str, Any] = {"items": items}
         attrs.update({item.id: _field(item) for item in items})
         _form_classes[key] = type(f"SectionForm_{section_id}", (SectionForm,), attrs)
     return _form_classes[key]

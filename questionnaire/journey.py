@@ -9,15 +9,16 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from database import db, utcnow
+from database import db, rows_affected, utcnow
 from questionnaire.content import Item, Questionnaire, Section, Value
 from questionnaire.models import Answer, Assessment, Respondent
 
@@ -107,19 +108,21 @@ def answers_of(respondent: RespondentView | Respondent) -> dict[str, Value]:
     return dict(db.session.connection().execute(_ANSWERS, {"respondent_id": respondent.id}).all())
 
 
-def _upsert(dialect: str):
+def _upsert(dialect: str) -> Any:
     """INSERT … ON CONFLICT (respondent, item) DO UPDATE for the dialect, built once."""
     if dialect not in _UPSERTS:
-        statement = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect](Answer.__table__)
+        table = cast(Table, Answer.__table__)
+        insert: dict[str, Callable[[Table], Any]] = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+        statement = insert[dialect](table)
         _UPSERTS[dialect] = statement.on_conflict_do_update(
             index_elements=["respondent_id", "item_id"],
             set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at})
     return _UPSERTS[dialect]
 
 
-_UPSERTS: dict = {}
+_UPSERTS: dict[str, Any] = {}
 _MOVE = (
-    Respondent.__table__.update()
+    cast(Table, Respondent.__table__).update()
     .where(Respondent.id == bindparam("respondent_id"), Respondent.status == "in_progress",
            Respondent.assessment_id.in_(select(Assessment.id).where(Assessment.accepts_answers.is_(True))))
     .values(lang=bindparam("lang"), last_active_at=bindparam("now"), current_section=bindparam("section"))
@@ -194,7 +197,7 @@ def changed_answers(items: tuple[Item, ...], posted: Mapping[str, Value | None],
         if empty:
             if shown not in (None, "", []) and item.type in ("text", "multi"):
                 changes[item.id] = None
-        elif not _same(mine, shown):
+        elif mine is not None and not _same(mine, shown):
             changes[item.id] = mine
     return changes
 
@@ -227,13 +230,12 @@ def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value],
 def submit(respondent_id: int) -> bool:
     """Lock the response. False when it was already submitted (a second click changes nothing)."""
     now = utcnow()
-    result = db.session.execute(
+    return rows_affected(
         update(Respondent)
         .where(Respondent.id == respondent_id, Respondent.status == "in_progress")
         .values(status="submitted", submitted_at=now, last_active_at=now)
         .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    ) == 1
 
 
 def respondent_exists(token: str) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from database import UTCDateTime, db, utcnow
+if TYPE_CHECKING:
+    from partnerships.models import Round
+
+from database import Model, UTCDateTime, utcnow
 
 RESPONDENT_STATES = ("in_progress", "submitted")
 # How answers arrived: through the web journey, or typed in / uploaded by a facilitator from paper forms.
@@ -21,7 +24,7 @@ def respondent_label(respondent_id: int, reference: str | None) -> str:
     return reference or f"web-{respondent_id}"
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """One self-assessment, answered on one fixed questionnaire version."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,9 +39,11 @@ class Assessment(db.Model):
     respondents: Mapped[list[Respondent]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+    if TYPE_CHECKING:
+        round: Round | None  # a group assessment's round: the backref of Round.assessment
 
 
-class Respondent(db.Model):
+class Respondent(Model):
     """A person answering, known only by the hash of their private resume token."""
 
     __table_args__ = (
@@ -76,7 +81,7 @@ class Respondent(db.Model):
 
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One item's answer: an integer, an option id, a list of option ids or free text (JSON)."""
 
     __table_args__ = (UniqueConstraint("respondent_id", "item_id"),)

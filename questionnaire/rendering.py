@@ -9,6 +9,9 @@ error messages is rendered by the macros directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import current_app
 from markupsafe import Markup, escape
 
@@ -29,10 +32,10 @@ class Marked:
         return f"{MARK}{self.item_id}{MARK}"
 
 
-def choice_options(item: Item, lang: str, dont_know_label: str, chosen) -> Markup:
+def choice_options(item: Item, lang: str, dont_know_label: str, chosen: Iterable[Any] | None) -> Markup:
     """The radio buttons or check boxes of an item, the ``chosen`` values checked."""
     marked = next((value for value in chosen if isinstance(value, Marked)), None) if chosen else None
-    chosen = set() if marked else {str(value) for value in chosen if value is not None}
+    chosen = set() if marked else {str(value) for value in chosen or () if value is not None}
     kind = "checkbox" if item.type == "multi" else "radio"
     name = escape(item.id)
     options = [(str(option.value), "option", escape(option.label[lang])) for option in item.options]
@@ -47,16 +50,16 @@ def choice_options(item: Item, lang: str, dont_know_label: str, chosen) -> Marku
     return Markup("\n".join(html))  # noqa: S704 (every piece escaped above)
 
 
-def _pieces(section: Section, items: tuple[Item, ...], lang: str, dont_know_label: str) -> list:
+def _pieces(section: Section, items: tuple[Item, ...], lang: str, dont_know_label: str) -> list[Any]:
     """The page's markup as [static, (item id, value or None), static, ...], rendered once."""
     cache = section.__dict__.setdefault("_html", {})  # a frozen dataclass's own __dict__ still takes it
     key = (tuple(item.id for item in items), lang, dont_know_label)
     if key not in cache:
-        macro = current_app.jinja_env.get_template("_macros/items.html").module.item_list
+        macro = getattr(current_app.jinja_env.get_template("_macros/items.html").module, "item_list")  # noqa: B009
         marked = {item.id: [Marked(item.id)] if item.type == "multi" else Marked(item.id) for item in items}
         parts = str(macro(items, marked, lang, dont_know_label, {})).split(MARK)
         types = {item.id: item.type for item in items}
-        pieces: list = [parts[0]]
+        pieces: list[Any] = [parts[0]]
         index = 1
         while index < len(parts):
             item_id = parts[index]
@@ -67,10 +70,12 @@ def _pieces(section: Section, items: tuple[Item, ...], lang: str, dont_know_labe
                 pieces += [(item_id, parts[index + 1]), parts[index + 2]]
                 index += 3
         cache[key] = pieces
-    return cache[key]
+    found: list[Any] = cache[key]
+    return found
 
 
-def items_html(section: Section, items: tuple[Item, ...], data: dict, lang: str, dont_know_label: str) -> Markup:
+def items_html(section: Section, items: tuple[Item, ...], data: dict[str, Any], lang: str,
+               dont_know_label: str) -> Markup:
     """A page's items without error messages, as the item_list macro renders them, from the page's cache."""
     pieces = _pieces(section, items, lang, dont_know_label)
     chosen = {(item_id, str(value)) for item_id, answer in data.items()

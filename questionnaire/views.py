@@ -6,7 +6,11 @@ private token in the URL, and the database keeps just its hash.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NoReturn
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,7 +22,7 @@ from extensions import limiter
 from pages.i18n import switch_language_to
 from pages.once import derived_token
 from questionnaire import journey
-from questionnaire.content import Questionnaire
+from questionnaire.content import Item, Questionnaire, Section
 from questionnaire.forms import StartForm, from_value, section_form_class
 from questionnaire.models import Respondent
 from reports.context import results_context
@@ -31,7 +35,8 @@ REVIEW = "review"
 
 
 def questionnaires() -> dict[str, Questionnaire]:
-    return current_app.extensions["rupa.questionnaires"]
+    loaded: dict[str, Questionnaire] = current_app.extensions["rupa.questionnaires"]
+    return loaded
 
 
 def current_questionnaire() -> Questionnaire:
@@ -59,25 +64,25 @@ def respondent_entity(respondent: journey.RespondentView) -> Respondent:
     return entity
 
 
-def locked():
+def locked() -> NoReturn:
     abort(409, description=_(
         "These answers have been submitted and can no longer be changed. Nothing was saved."))
 
 
-def closed():
+def closed() -> NoReturn:
     abort(409, description=_(
         "This assessment round has been closed by its facilitator, so no more answers can be saved. "
         "Everything you saved before is kept."))
 
 
-def refuse_if_closed(respondent: Respondent) -> None:
+def refuse_if_closed(respondent: journey.RespondentView | Respondent) -> None:
     if not respondent.assessment.accepts_answers:
         closed()
 
 
 @bp.post("/start")
 @limiter.limit(lambda: current_app.config["START_RATE_LIMIT"])
-def start():
+def start() -> ResponseReturnValue:
     """A second click on "Start" (or two at once) opens the same assessment: its token comes from the form."""
     form = StartForm()
     if not form.validate():
@@ -95,7 +100,7 @@ def start():
 
 
 @bp.get("/r/<token>")
-def resume(token: str):
+def resume(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if respondent.is_submitted:
         return redirect(url_for(".done", token=token))
@@ -108,7 +113,7 @@ def resume(token: str):
 
 
 @bp.get("/r/<token>/welcome")
-def welcome(token: str):
+def welcome(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     return render_template(
         "questionnaire/welcome.html", token=token, questionnaire=questionnaire,
@@ -117,14 +122,14 @@ def welcome(token: str):
 
 
 @bp.get("/r/<token>/saved")
-def saved(token: str):
+def saved(token: str) -> ResponseReturnValue:
     load_respondent(token)
     return render_template("questionnaire/saved.html", token=token)
 
 
 @bp.route("/r/<token>/s/<section_id>", methods=["GET", "POST"])
 @reads_first
-def section(token: str, section_id: str):
+def section(token: str, section_id: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     section = questionnaire.section(section_id)
     if section is None:
@@ -181,7 +186,9 @@ def section(token: str, section_id: str):
     return redirect(url_for(".section", token=token, section_id=target), 303)
 
 
-def render_section(token, questionnaire, section, items, data, form_errors, missing, respondent, base: str):
+def render_section(token: str, questionnaire: Questionnaire, section: Section, items: tuple[Item, ...],
+                   data: dict[str, Any], form_errors: Mapping[str, Sequence[str]], missing: Iterable[Item],
+                   respondent: journey.RespondentView, base: str) -> str:
     """The page of a section: ``data`` holds each item's value as the form shows it (the stored answer on
     a GET, what was posted after a fault), ``form_errors`` the form's faults, ``base`` the stored answers
     the page stands for (journey.changed_answers)."""
@@ -216,14 +223,15 @@ def render_section(token, questionnaire, section, items, data, form_errors, miss
 
 
 @bp.get("/r/<token>/review")
-def review(token: str):
+def review(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if respondent.is_submitted:
         return redirect(url_for(".done", token=token))
     return render_review(token, respondent, questionnaire, show_missing=False)
 
 
-def render_review(token, respondent, questionnaire, show_missing: bool):
+def render_review(token: str, respondent: journey.RespondentView, questionnaire: Questionnaire,
+                  show_missing: bool) -> str:
     answers = journey.answers_of(respondent)
     missing = journey.missing_required(questionnaire, answers, respondent.assessment) if show_missing else []
     lang = str(get_locale())
@@ -251,7 +259,7 @@ def render_review(token, respondent, questionnaire, show_missing: bool):
 
 
 @bp.post("/r/<token>/submit")
-def submit(token: str):
+def submit(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if respondent.is_submitted:
         # A second click on Submit: the first one locked the answers, nothing more to do.
@@ -269,7 +277,7 @@ def submit(token: str):
 
 
 @bp.get("/r/<token>/done")
-def done(token: str):
+def done(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if not respondent.is_submitted:
         return redirect(url_for(".resume", token=token))

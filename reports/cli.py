@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from reports.pdf import PAPER_SIZES, standalone_html
+from reports.pdf import PAPER_SIZES, standalone_html, static_path
 from reports.service import REPORT_STYLESHEET, report_pdf, report_print_html, score_document
 from scoring import AssessmentError, parse_assessment, score
 from scoring.assessment import decode_json
@@ -86,7 +86,7 @@ def report_command(file, output: str, html_output: str | None, lang: str, paper:
     today = datetime.now(UTC).date()
     if html_output:
         html = report_print_html(document, result, lang, paper, today)
-        write_file(html_output, standalone_html(html, Path(current_app.static_folder), REPORT_STYLESHEET)
+        write_file(html_output, standalone_html(html, static_path(), REPORT_STYLESHEET)
                    .encode("utf-8"))
     write_file(output, report_pdf(document, weighting, lang, paper, today))
     click.echo(f"wrote {output}" + (f" and {html_output}" if html_output else ""))

@@ -18,7 +18,7 @@ def assessment_document(assessment: Assessment, respondents: Iterable[tuple[Resp
     """The FRAMEWORK.md §8 document of stored answers. The profile is the partnership's when given
     (rounds), otherwise the first respondent's profile answers (an individual assessment)."""
     profile = dict(profile) if profile is not None else {}
-    people = []
+    people: list[dict[str, Any]] = []
     for respondent, answers in respondents:
         if not profile and not people:
             profile = {k: v for k, v in answers.items() if k.startswith(PROFILE_PREFIX)}
@@ -102,7 +102,7 @@ def results_context(result: Mapping[str, Any], rules: RuleSet, lang: str) -> dic
         "recommended": model_summary(rules, governance["recommended"], lang),
         "pathway": pathway_summary(governance.get("pathway"), lang),
         "ranking": [
-            {**model_summary(rules, entry["model"], lang), "fit": entry["fit"],
+            {**(model_summary(rules, entry["model"], lang) or {}), "fit": entry["fit"],
              "reasons": named_reasons(entry["reasons"])}
             for entry in governance["ranking"]
         ],

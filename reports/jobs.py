@@ -15,7 +15,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -28,7 +27,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from extensions import redis_client
-from reports.pdf import render_pdf
+from reports.pdf import ReportCache, render_pdf, static_path
 from reports.service import (
     REPORT_STYLESHEET,
     render_report_pdf,
@@ -182,8 +181,10 @@ def _rendered_here(key: str, document: dict[str, Any], weighting: str, lang: str
     """The PDF rendered in this process, or (when it takes longer than REPORT_INLINE_PATIENCE seconds) a
     started Pending while the rendering goes on. Another process of this machine rendering the same PDF
     is waited for the same way; its mark expires with REPORT_JOB_TIMEOUT should it die."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache = report_cache()
+    if not isinstance(cache, ReportCache):  # with Redis, the worker renders (and the cache marks it there)
+        raise RuntimeError("PDFs are rendered in the app process only without REDIS_URL")
     with _RENDERING_LOCK:
         future = _RENDERING.get(key)
         if future is None:
@@ -220,12 +221,12 @@ def warm_up() -> None:
     fonts loaded, the templates compiled, the catalogues read. The worker does this before it forks a
     child per job, so that every child inherits all of it; a cold child spent about two seconds on it
     before it rendered anything, on top of the report itself."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     document = {**WARM_UP_DOCUMENT, "questionnaire": app.config["QUESTIONNAIRE_VERSION"]}
     for lang in app.config["LANGUAGES"]:
         with app.test_request_context(f"/?lang={lang}"):
             result = score_document(document, lang=lang)
-            render_pdf(report_print_html(document, result, lang, "a4", date.today()), Path(app.static_folder),
+            render_pdf(report_print_html(document, result, lang, "a4", date.today()), static_path(app),
                        REPORT_STYLESHEET)
 
 

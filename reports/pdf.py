@@ -16,6 +16,7 @@ from pathlib import Path
 
 import diskcache
 import weasyprint
+from flask import Flask, current_app
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -26,6 +27,14 @@ LOGGER = logging.getLogger(__name__)
 INTERNAL_ORIGIN = "https://rupa.internal/"
 STATIC_PREFIX = INTERNAL_ORIGIN + "static/"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def static_path(app: Flask | None = None) -> Path:
+    """The app's static folder: the only files a PDF render may read."""
+    folder = (app or current_app).static_folder
+    if folder is None:
+        raise RuntimeError("the app has no static folder")
+    return Path(folder)
 
 
 class StaticOnlyFetcher(URLFetcher):

@@ -71,7 +71,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
         "governance": {
             "current": current,
             "recommended": recommended,
-            "ranking": [{**model_summary(rules, e["model"], lang), "fit": e["fit"],
+            "ranking": [{**(model_summary(rules, e["model"], lang) or {}), "fit": e["fit"],
                          "reasons": named_reasons(e["reasons"])} for e in governance["ranking"]],
             "pathway": pathway_summary(governance.get("pathway"), lang),
             # the reasons of the recommended model (the others' fits are in the table, their reasons on

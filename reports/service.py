@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from functools import cache, cached_property
 from pathlib import Path
@@ -23,7 +23,7 @@ from database import db
 from extensions import redis_client
 from questionnaire.models import Answer, Assessment, Respondent, respondent_label
 from reports.context import assessment_document
-from reports.pdf import PAPER_SIZES, RedisReportCache, ReportCache, render_pdf
+from reports.pdf import PAPER_SIZES, RedisReportCache, ReportCache, render_pdf, static_path
 from reports.report import report_context
 from scoring import parse_assessment, score
 
@@ -96,12 +96,12 @@ class StoredAnswers:
     round's result, the report's body) is served without reading or hashing a single answer."""
 
     def __init__(self, assessment: Assessment, only: Respondent | None = None, profile: dict | None = None,
-                 respondents: list | None = None):
+                 respondents: Sequence[Any] | None = None):
         self.assessment = assessment
         if respondents is None:
             query = _SUBMITTED_ROWS if only is None else _SUBMITTED_ROWS.where(Respondent.id == only.id)
             respondents = db.session.execute(query, {"assessment_ids": [assessment.id]}).all()
-        self.respondents = respondents
+        self.respondents: Sequence[Any] = respondents
         if profile is None and assessment.round is not None:
             profile = assessment.round.partnership.profile
         self.profile = profile
@@ -194,7 +194,7 @@ def submitted_batches(assessment: Assessment, size: int | None = None) -> Iterat
     return _batches(assessment, ids, profile, size or EXPORT_BATCH)
 
 
-def _batches(assessment: Assessment, ids: list[int], profile: dict | None,
+def _batches(assessment: Assessment, ids: Sequence[int], profile: dict | None,
              size: int) -> Iterator[tuple[dict[str, Any], list[str]]]:
     for start in range(0, len(ids), size):
         respondents = db.session.execute(
@@ -294,7 +294,7 @@ def render_report_pdf(document: dict[str, Any], weighting: str, lang: str, paper
     """Render a PDF report and keep it in the cache under ``key``, tagged with the data it came from."""
     result = score_document(document, weighting=weighting, lang=lang)
     pdf, refused = render_pdf(report_print_html(document, result, lang, paper, on, extra),
-                              Path(current_app.static_folder), REPORT_STYLESHEET)
+                              static_path(), REPORT_STYLESHEET)
     if refused:
         current_app.logger.warning("report rendering refused %d URL(s)", len(refused))
     report_cache().put(key, pdf, tag)

@@ -6,12 +6,13 @@ import re
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from extensions import limiter
-from questionnaire.models import Assessment
+from questionnaire.models import Assessment, Respondent
 from questionnaire.views import load_respondent, respondent_entity
 from reports.jobs import Pending, pdf_or_pending, rendered_pdf
 from reports.pdf import PAPER_SIZES
@@ -20,7 +21,7 @@ from reports.service import StoredAnswers, pdf_tag, report_body
 bp = Blueprint("reports", __name__)
 
 
-def _submitted(token: str) -> tuple[StoredAnswers, object] | None:
+def _submitted(token: str) -> tuple[StoredAnswers, Respondent] | None:
     """The respondent's own stored answers and the respondent, or None before they submitted."""
     respondent, _questionnaire = load_respondent(token)
     if not respondent.is_submitted:
@@ -71,7 +72,7 @@ def download_name(*parts: str, suffix: str) -> str:
 
 
 def pdf_download(document: dict, weighting: str, paper: str, names: tuple[str, ...], back_url: str,
-                 assessment: Assessment, on: date, extra: dict | None = None) -> Response:
+                 assessment: Assessment, on: date, extra: dict | None = None) -> ResponseReturnValue:
     """The PDF report as a download, or (while a worker renders it) a page that follows its progress.
 
     The waiting page answers 202 and reloads nothing by itself: a script asks the same URL for JSON

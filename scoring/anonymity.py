@@ -21,10 +21,14 @@ in the same order of preference (the other groups first, then rural and urban by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from questionnaire import item_bank
+
+if TYPE_CHECKING:
+    from scoring.dimensions import RespondentScores
 
 POOL = "other_stakeholders"
 RURAL_URBAN = ("rural_public", "urban_public")
@@ -105,7 +109,7 @@ def cells(disclosure: Disclosure, contributors: set[int], scored: set[str], clus
     """For one dimension: which units' scores may be shown, and whether the rural-urban difference may be.
     ``contributors`` are the respondents with a score on the dimension; ``scored`` the units whose
     aggregate is a number (the others show "insufficient data" anyway)."""
-    def part(unit_members) -> set[int]:
+    def part(unit_members: Collection[int]) -> set[int]:
         return contributors.intersection(unit_members)
 
     shown = {u for u in disclosure.units if u in scored and enough(part(disclosure.units[u]), clusters, minimum)}
@@ -129,7 +133,8 @@ def cells(disclosure: Disclosure, contributors: set[int], scored: set[str], clus
             return shown, difference
 
 
-def withhold_thin(dimensions: dict[str, dict], per_respondent, clusters: Sequence[int], minimum: int) -> dict:
+def withhold_thin(dimensions: dict[str, dict[str, Any]], per_respondent: Sequence[RespondentScores],
+                  clusters: Sequence[int], minimum: int) -> dict[str, Any]:
     """A group result's dimension scores, withholding those that fewer than ``minimum`` respondents (or
     organisations) gave a score to: ten people of whom two scored the linkages would publish those two's
     mean, and the groups' answer counts say where they sit."""

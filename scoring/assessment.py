@@ -74,7 +74,7 @@ def decode_json(source: str | bytes) -> Any:
         raise AssessmentError(["not valid as an assessment: a number in it has thousands of digits"]) from None
 
 
-def parse_assessment(source: str | bytes | Mapping, questionnaires: Mapping[str, Questionnaire],
+def parse_assessment(source: str | bytes | Mapping[str, Any], questionnaires: Mapping[str, Questionnaire],
                      current_version: str) -> Assessment:
     """Parse JSON text (or an already decoded mapping) and check every value; raise AssessmentError."""
     data = decode_json(source) if isinstance(source, str | bytes) else source
@@ -151,7 +151,7 @@ def _parse_respondent(number: int, raw: Any, questionnaire: Questionnaire, fault
             faults.extend(_value_faults(who, questionnaire, item_id, value))
     if len(faults) > before:
         return None
-    return Respondent(number=number, group=group, organisation=organisation or None, answers=dict(answers),
+    return Respondent(number=number, group=str(group), organisation=organisation or None, answers=dict(answers),
                       lang=raw.get("lang") if isinstance(raw.get("lang"), str) else None)
 
 

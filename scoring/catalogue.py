@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -93,7 +93,7 @@ class RuleSet:
 
 
 class _File:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         try:
             self.data = load_yaml(path.read_text(encoding="utf-8"))
@@ -102,10 +102,10 @@ class _File:
         except yaml.YAMLError as error:
             raise RuleError(str(path), "-", f"not valid YAML ({error})") from None
 
-    def fail(self, rule: str, message: str):
+    def fail(self, rule: str, message: str) -> NoReturn:
         raise RuleError(str(self.path), rule, message)
 
-    def get(self, mapping: Any, key: str, rule: str, kind: type | tuple, required: bool = True):
+    def get(self, mapping: Any, key: str, rule: str, kind: type | tuple[type, ...], required: bool = True) -> Any:
         if not isinstance(mapping, dict):
             self.fail(rule, "must be a mapping")
         if key not in mapping:
@@ -117,7 +117,14 @@ class _File:
             self.fail(rule, f"'{key}' has the wrong type ({type(value).__name__})")
         return value
 
-    def text(self, mapping: Any, key: str, rule: str, required: bool = True) -> Mapping[str, str] | None:
+    def text(self, mapping: Any, key: str, rule: str) -> Mapping[str, str]:
+        """A required text in every language."""
+        found = self.optional_text(mapping, key, rule, required=True)
+        if found is None:  # get() has failed already
+            self.fail(rule, f"missing '{key}'")
+        return found
+
+    def optional_text(self, mapping: Any, key: str, rule: str, required: bool = False) -> Mapping[str, str] | None:
         value = self.get(mapping, key, rule, dict, required)
         if value is None:
             return None
@@ -144,7 +151,7 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
     models, factors, preconditions = _load_governance(_File(directory / "governance.yaml"), questionnaire)
     recommendations = _load_recommendations(_File(directory / "recommendations.yaml"), questionnaire)
 
-    def fail(rule: str, message: str):
+    def fail(rule: str, message: str) -> NoReturn:
         raise RuleError(str(directory / WORDS_FILE), rule, message)
 
     words = load_words(directory, questionnaire, models, fail)
@@ -165,7 +172,7 @@ def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[s
     raw = file.get(file.data, "first_steps", "first_steps", dict)
     stages = set(questionnaire.items["profile.stage"].option_values)
     if set(raw) != stages:
-        file.fail("first_steps", f"must name every stage of profile.stage: {', '.join(sorted(stages))}")
+        file.fail("first_steps", f"must name every stage of profile.stage: {', '.join(sorted(map(str, stages)))}")
     for stage, dimensions in raw.items():
         if not isinstance(dimensions, list) or any(d not in DIMENSION_IDS for d in dimensions):
             file.fail(f"first_steps.{stage}", "must be a list of dimension ids")
@@ -184,12 +191,13 @@ def _no_recommended_model(node: Any, file: _File, rule: str) -> None:
             _no_recommended_model(child, file, rule)
 
 
-def _load_governance(file: _File, questionnaire: Questionnaire):
+def _load_governance(file: _File, questionnaire: Questionnaire) -> tuple[
+        dict[str, Model], tuple[Factor, ...], tuple[Precondition, ...]]:
     checker = RuleChecker(questionnaire, str(file.path))
     raw_models = file.get(file.data, "models", "models", dict)
     if set(raw_models) != set(item_bank.MODELS):
         file.fail("models", f"must define exactly the four models {', '.join(item_bank.MODELS)}")
-    models = {}
+    models: dict[str, Model] = {}
     for model_id in item_bank.MODELS:
         raw = raw_models[model_id]
         rule = f"models.{model_id}"
@@ -203,7 +211,7 @@ def _load_governance(file: _File, questionnaire: Questionnaire):
         )
     seen: set[str] = set()
 
-    def entry(raw, place: str) -> tuple[str, dict]:
+    def entry(raw: Any, place: str) -> tuple[str, dict[str, Any]]:
         """An entry's unique id and its checked rule (``why`` documents it for the maintainers)."""
         rule_id = file.get(raw, "id", place, str)
         if rule_id in seen:
@@ -271,7 +279,7 @@ def _load_recommendations(file: _File, questionnaire: Questionnaire) -> tuple[Re
         entries.append(Recommendation(
             id=rec_id, title=file.text(raw, "title", rec_id), explanation=file.text(raw, "explanation", rec_id),
             actions=tuple(_action(file, a, level, rec_id) for a in actions),
-            level=level, addresses=tuple(addresses), example=file.text(raw, "example", rec_id, required=False),
+            level=level, addresses=tuple(addresses), example=file.optional_text(raw, "example", rec_id),
             rules=tuple(rules), overlaps=tuple(file.get(raw, "overlaps", rec_id, list, required=False) or ()),
         ))
     known = {entry.id for entry in entries}

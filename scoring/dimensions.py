@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import fsum
+from typing import Any
 
 from questionnaire import item_bank
 from scoring.numbers import half_up
@@ -13,7 +14,7 @@ PRACTICE_POINTS = {"no": 0.0, "partly": 50.0, "yes": 100.0}
 
 
 # An answer on 0–100 (100 = good) by scale; "don't know" and unanswered have no points.
-POINTS: dict[str, dict] = {
+POINTS: dict[str, dict[Any, float]] = {
     "agree5": {v: (v - 1) * 25.0 for v in (1, 2, 3, 4, 5)},
     "strength5": {v: v * 25.0 for v in (0, 1, 2, 3, 4)},
     "severity5": {v: (4 - v) * 25.0 for v in (0, 1, 2, 3, 4)},  # reversed: 100 = no obstacle
@@ -27,7 +28,7 @@ class Dimension:
     items: tuple[str, ...]
     scale: str
 
-    def rescale(self, value) -> float | None:
+    def rescale(self, value: Any) -> float | None:
         """An answer on 0–100 (100 = good), or None for "don't know" and unanswered."""
         return POINTS[self.scale].get(value) if not isinstance(value, bool) else None
 
@@ -95,12 +96,12 @@ def cluster_mean(values: Iterable[float | None], clusters: Iterable[int]) -> flo
     return fsum(fsum(values) / len(values) for values in sums.values()) / len(sums)
 
 
-def dimension_result(score: float | None, answered: int, items: int) -> dict:
+def dimension_result(score: float | None, answered: int, items: int) -> dict[str, Any]:
     rounded = None if score is None else half_up(score, 1)
     return {"score": rounded, "band": band(rounded), "answered": answered, "items": items}
 
 
-def aggregate(rows: list[RespondentScores], clusters: list[int]) -> dict[str, dict]:
+def aggregate(rows: list[RespondentScores], clusters: list[int]) -> dict[str, dict[str, Any]]:
     """Aggregate respondents' dimension scores; ``clusters`` gives each respondent's organisation
     (or the respondent itself under per-respondent weighting). A respondent without a score on a
     dimension is left out of that dimension only. ``answered`` and ``items`` count item answers over

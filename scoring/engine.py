@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import combinations
 from typing import Any
@@ -14,15 +14,15 @@ from questionnaire.content import listed
 from scoring import anonymity
 from scoring.anonymity import RURAL_URBAN
 from scoring.assessment import Assessment, Respondent
-from scoring.catalogue import PRIORITIES, RuleSet, Settings
-from scoring.dimensions import DIMENSIONS, aggregate, cluster_mean, respondent_scores
+from scoring.catalogue import PRIORITIES, Precondition, RuleSet, Settings
+from scoring.dimensions import DIMENSIONS, RespondentScores, aggregate, cluster_mean, respondent_scores
 from scoring.numbers import half_up
 from scoring.rules import Facts, evaluate, explain
 
 WEIGHTINGS = ("organisation", "respondent")
 
 
-def score(assessment: Assessment, rules: RuleSet, weighting: str = "organisation", lang: str = "en") -> dict:
+def score(assessment: Assessment, rules: RuleSet, weighting: str = "organisation", lang: str = "en") -> dict[str, Any]:
     """Score a whole assessment. Pure: the same input always gives the same result."""
     if weighting not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, not {weighting!r}")
@@ -46,7 +46,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) -> dict:
+def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) -> dict[str, Any]:
     respondents = assessment.respondents
     per_respondent = [respondent_scores(r.answers) for r in respondents]
     clusters = _clusters(respondents, weighting)
@@ -104,12 +104,12 @@ def current_model(profile: Mapping[str, Any]) -> str | None:
     return f"{'explicit' if explicit == 'yes' else 'implicit'}_{'delegated' if delegated else 'non_delegated'}"
 
 
-class AggregatedAnswers(Mapping):
+class AggregatedAnswers(Mapping[str, Any]):
     """One value per item for rules, computed when a rule first asks: the weighted mean of a numeric
     scale, the weighted median of the ordered no/partly/yes scale (the lower one on an exact tie, so a
     split never reads as better than it is), "dont_know" when that is all anyone said."""
 
-    def __init__(self, respondents: tuple[Respondent, ...], clusters: list[int]):
+    def __init__(self, respondents: tuple[Respondent, ...], clusters: list[int]) -> None:
         self._respondents, self._clusters = respondents, clusters
         self._cache: dict[str, Any] = {}
 
@@ -136,8 +136,8 @@ class AggregatedAnswers(Mapping):
             return item_bank.DONT_KNOW
         if all(isinstance(v, int) for _, v in known):
             values = {v for _, v in known}
-            return values.pop() if len(values) == 1 else half_up(cluster_mean(
-                (v for _, v in known), (c for c, _ in known)), 2)
+            mean = cluster_mean((v for _, v in known), (c for c, _ in known))
+            return values.pop() if len(values) == 1 or mean is None else half_up(mean, 2)
         if all(v in item_bank.SCALES["practice3"] for _, v in known):
             return _weighted_median(known)
         return known[0][1]
@@ -145,18 +145,19 @@ class AggregatedAnswers(Mapping):
 
 def _weighted_median(answered: list[tuple[int, str]]) -> str:
     members = Counter(cluster for cluster, _ in answered)
-    weights: Counter[str] = Counter()
+    weights: dict[Any, float] = dict.fromkeys(item_bank.SCALES["practice3"], 0.0)
     for cluster, value in answered:
         weights[value] += 1 / members[cluster]
     half, running = sum(weights.values()) / 2, 0.0
-    for value in item_bank.SCALES["practice3"]:
-        running += weights[value]
+    for scale_value in item_bank.SCALES["practice3"]:
+        running += weights[scale_value]
         if running >= half - 1e-9:
-            return value
+            return str(scale_value)
     raise AssertionError("unreachable: weights sum to the total")
 
 
-def _groups(respondents, per_respondent, clusters: list[int], settings: Settings) -> tuple[dict, list, dict]:
+def _groups(respondents: Sequence[Respondent], per_respondent: Sequence[RespondentScores], clusters: list[int],
+            settings: Settings) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """The stakeholder groups, the perception gaps between them and what was withheld, within the
     anonymity rule of FRAMEWORK.md §7 (scoring/anonymity.py)."""
     minimum = settings.min_group_size
@@ -164,8 +165,10 @@ def _groups(respondents, per_respondent, clusters: list[int], settings: Settings
     units = {**disclosure.units, **({g: disclosure.pair[g] for g in RURAL_URBAN} if disclosure.difference_only else {})}
     results = {unit: aggregate([per_respondent[i] for i in indexes], [clusters[i] for i in indexes])
                for unit, indexes in units.items()}
-    groups = {unit: {"n": len(disclosure.units[unit]), "dimensions": {}} for unit in disclosure.units}
-    differences, withheld = [], 0
+    groups: dict[str, dict[str, Any]] = {unit: {"n": len(disclosure.units[unit]), "dimensions": {}}
+                                         for unit in disclosure.units}
+    differences: list[tuple[str, dict[str, float]]] = []
+    withheld = 0
     for position, dimension in enumerate(DIMENSIONS):
         contributors = {i for i, row in enumerate(per_respondent) if row.scores[position] is not None}
         scored = {unit for unit, result in results.items() if result[dimension.id]["score"] is not None}
@@ -192,8 +195,8 @@ def _groups(respondents, per_respondent, clusters: list[int], settings: Settings
     }}
 
 
-def perception_gaps(groups: Mapping[str, Mapping], settings: Settings,
-                    differences: list[tuple[str, dict[str, float]]] = ()) -> list[dict]:
+def perception_gaps(groups: Mapping[str, Mapping[str, Any]], settings: Settings,
+                    differences: Sequence[tuple[str, dict[str, float]]] = ()) -> list[dict[str, Any]]:
     """Every pair of shown groups on every dimension both can score, and the rural-urban differences
     published without their levels (``differences``: the dimension and the two hidden scores); rural and
     urban public first. ``higher`` names the group with the higher score (None on a tie)."""
@@ -216,7 +219,7 @@ def perception_gaps(groups: Mapping[str, Mapping], settings: Settings,
 
 
 def _gap(dimension_id: str, first: str, second: str, a: float, b: float, settings: Settings,
-         shown: dict[str, float | None]) -> dict:
+         shown: dict[str, float | None]) -> dict[str, Any]:
     difference = half_up(abs(a - b), 1)
     return {
         "dimension": dimension_id,
@@ -229,7 +232,7 @@ def _gap(dimension_id: str, first: str, second: str, a: float, b: float, setting
     }
 
 
-def contested_dimensions(per_respondent, settings: Settings) -> list[str]:
+def contested_dimensions(per_respondent: Sequence[RespondentScores], settings: Settings) -> list[str]:
     """Dimensions where respondents disagree widely: a spread of a full scale step or more, or a split
     between strength and concern (the measure is explained in rules/scoring.yaml)."""
     contested = []
@@ -254,7 +257,7 @@ GATED = ("explicit_delegated",)  # what delegation's preconditions hold back: a 
 PATHWAYS = ("keep_and_reform", "move_lighter", "make_explicit", "delegate_one_function")
 
 
-def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> dict:
+def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> dict[str, Any]:
     """The four models ranked with their fit and reasons, best first (on a tie the current model first,
     then the framework's order), and the pathway the ranking implies (see governance.yaml's header). A
     reason is ``{"factor", "effect", "text", "evidence"}`` (FRAMEWORK.md §8), its evidence rendered in
@@ -262,9 +265,9 @@ def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) ->
     by reform rather than by leaving it) and ``precondition`` (a delegated model held back because
     delegation's preconditions do not hold)."""
     current = facts.governance.get("current")
-    fits = {model_id: model.base for model_id, model in rules.models.items()}
-    reasons: dict[str, list[dict]] = {model_id: [] for model_id in rules.models}
-    safeguards: list[dict] = []
+    fits: dict[str, int] = {model_id: model.base for model_id, model in rules.models.items()}
+    reasons: dict[str, list[dict[str, Any]]] = {model_id: [] for model_id in rules.models}
+    safeguards: list[dict[str, Any]] = []
     for factor in rules.factors:
         trace = evaluate(factor.when, facts)
         if not trace.held:
@@ -273,7 +276,8 @@ def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) ->
         for model_id, points in factor.effects.items():
             if points == 0:
                 continue
-            reason = {"factor": factor.id, "effect": points, "text": factor.reason[lang], "evidence": words}
+            reason: dict[str, Any] = {"factor": factor.id, "effect": points, "text": factor.reason[lang],
+                                      "evidence": words}
             if factor.risk and points < 0 and model_id == current:
                 reason = {**reason, "effect": "safeguard"}
                 if all(s["factor"] != factor.id for s in safeguards):
@@ -292,7 +296,8 @@ def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) ->
                 reasons[model_id].append({"factor": "delegation_preconditions", "effect": "precondition",
                                           "text": listed((pre["text"] for pre in unmet), lang),
                                           "evidence": [e for pre in unmet for e in pre["evidence"]][:6]})
-    ranking = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m]} for m in item_bank.MODELS]
+    ranking: list[dict[str, Any]] = [{"model": m, "fit": max(0, min(100, fits[m])), "reasons": reasons[m]}
+                                     for m in item_bank.MODELS]
     ranking.sort(key=lambda entry: (-entry["fit"], entry["model"] != current))  # stable otherwise
     recommended = ranking[0]["model"]
     return {"ranking": ranking, "pathway": {
@@ -304,7 +309,7 @@ def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) ->
     }}
 
 
-def _precondition(pre, facts: Facts, rules: RuleSet, lang: str, respondents: int) -> dict:
+def _precondition(pre: Precondition, facts: Facts, rules: RuleSet, lang: str, respondents: int) -> dict[str, Any]:
     trace = evaluate(pre.when, facts)
     found = trace.evidence if trace.held else explain(pre.when, facts)  # what failed, when it failed
     return {"id": pre.id, "held": trace.held, "text": pre.reason[lang],
@@ -325,19 +330,20 @@ def pathway(current: str | None, recommended: str) -> str:
     return "move_lighter"
 
 
-def _words(found, rules: RuleSet, lang: str, respondents: int) -> list[dict]:
+def _words(found: Iterable[dict[str, Any]], rules: RuleSet, lang: str, respondents: int) -> list[dict[str, Any]]:
     return [rules.words.render(item, lang, respondents) for item in found]
 
 
-def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict]:
+def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> list[dict[str, Any]]:
     """The recommendations whose rules hold, triaged: by priority; among equals, the partnership's first
     steps for its stage (scoring.yaml ``first_steps``), then the lowest score of the enablers and obstacles
     whose rules fired (never a linkage's strength or the practices composite, which measure something
     else), then the catalogue's order. At most ``max_high`` keep high priority; the next go one lower."""
-    first_steps = set(rules.settings.first_steps.get(facts.profile.get("profile.stage"), ()))
-    selected = []
+    first_steps = set(rules.settings.first_steps.get(facts.profile.get("profile.stage") or "", ()))
+    selected: list[list[Any]] = []
     for position, entry in enumerate(rules.recommendations):
-        because, priorities = [], []
+        because: list[dict[str, Any]] = []
+        priorities: list[int] = []
         for rule in entry.rules:
             trace = evaluate(rule.when, facts)
             if trace.held:
@@ -371,7 +377,7 @@ def select_recommendations(facts: Facts, rules: RuleSet, lang: str, respondents:
     return _see_also([row[4] for row in selected], rules)
 
 
-def _see_also(recommendations: list[dict], rules: RuleSet) -> list[dict]:
+def _see_also(recommendations: list[dict[str, Any]], rules: RuleSet) -> list[dict[str, Any]]:
     """A recommendation that says much the same as one listed before it points to it ("see also")
     instead of repeating its actions; its reasons stay."""
     overlaps = {entry.id: entry.overlaps for entry in rules.recommendations}
@@ -388,7 +394,7 @@ def _see_also(recommendations: list[dict], rules: RuleSet) -> list[dict]:
 JUDGED = ("enabler.", "barrier.")
 
 
-def _fired_score(because: list[dict], addresses: tuple[str, ...], facts: Facts) -> float:
+def _fired_score(because: list[dict[str, Any]], addresses: tuple[str, ...], facts: Facts) -> float:
     """The lowest score of an enabler or obstacle that the fired rules looked at (the dimension of a
     question they read counts); else of those the recommendation addresses; 100 when there is none."""
     looked_at = set()

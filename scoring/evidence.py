@@ -9,15 +9,15 @@ dialogue: 37.5 out of 100, a concern". No id and no English word reach a French 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Localised, Questionnaire, listed, load_yaml, typeset
+from questionnaire.content import LANGUAGES, Item, Localised, Questionnaire, listed, load_yaml, typeset
 from scoring.dimensions import DIMENSION_IDS
 from scoring.numbers import written
 
@@ -25,7 +25,7 @@ WORDS_FILE = "words.yaml"
 SUBJECTS = ("question", "dimension", "profile", "gap", "contested", "governance")
 
 
-def item(subject: str, id: str, value: Any = None, score: float | None = None, band: str | None = None,
+def item(subject: str, id: str | None, value: Any = None, score: float | None = None, band: str | None = None,
          groups: list[str] | None = None, **extra: Any) -> dict[str, Any]:
     """One evidence item as data (its ``text`` is added by :class:`Words`)."""
     found = {"subject": subject, "id": id, "value": value, "score": score, "band": band}
@@ -102,7 +102,7 @@ class Words:
             return self._say("governance_none", lang)
         return self._say(f"governance_{e['value']}", lang, model=self.models[e["id"]][lang])
 
-    def answer(self, question, value: Any, lang: str) -> str:
+    def answer(self, question: Item | None, value: Any, lang: str) -> str:
         """An answer's label in ``lang``: an option's label, "don't know", a mean shown as its nearest option."""
         if value == item_bank.DONT_KNOW:
             return self.questionnaire.dont_know[lang]
@@ -114,10 +114,11 @@ class Words:
             return f"{labels[nearest]} ({self._number(value, lang)})" if nearest is not None else str(value)
         if isinstance(value, float):
             value = int(value)
-        return labels.get(value, str(value))
+        return str(labels.get(value, value))
 
 
-def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[str, Any], fail) -> Words:
+def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[str, Any],
+               fail: Callable[[str, str], NoReturn]) -> Words:
     """Read rules/words.yaml and check it covers every dimension, group, band and sentence in every
     language (``fail(rule, message)`` stops start-up naming the file and the entry)."""
     try:
@@ -127,7 +128,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
     if not isinstance(data, dict):
         fail("-", "must be a mapping")
 
-    def texts(section: str, keys) -> dict[str, Mapping[str, str]]:
+    def texts(section: str, keys: Iterable[str]) -> dict[str, Mapping[str, str]]:
         found = data.get(section)
         if not isinstance(found, dict):
             fail(section, "missing")
@@ -144,7 +145,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
     groups = texts("groups", (*item_bank.GROUPS, "other_stakeholders"))
     bands = data.get("bands") or {}
     for kind in ("enabler", "barrier", "linkage", "practices"):
-        texts_of_kind = bands.get(kind)
+        texts_of_kind: Any = bands.get(kind)
         if not isinstance(texts_of_kind, dict):
             fail(f"bands.{kind}", "missing")
         for band in ("strength", "developing", "concern"):

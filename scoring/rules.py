@@ -16,14 +16,18 @@ the answer, score or profile value behind it, as data (scoring/evidence.py rende
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from questionnaire import item_bank
 from questionnaire.content import Questionnaire
 from scoring import evidence
 from scoring.dimensions import BANDS, DIMENSION_IDS
+
+Node = Mapping[str, Any]  # one condition of a rule tree
+Fail = Callable[[str], NoReturn]
+Evidence = dict[str, Any]  # one evidence item (scoring/evidence.py)
 
 MAX_GAP_LINES = 5
 SUBJECTS = ("question", "dimension", "profile", "gap", "contested", "governance")
@@ -48,7 +52,7 @@ class Facts:
     answers: Mapping[str, Any]
     profile: Mapping[str, Any]
     dimensions: Mapping[str, Mapping[str, Any]]
-    gaps: list[Mapping[str, Any]] = field(default_factory=list)
+    gaps: Sequence[Mapping[str, Any]] = field(default_factory=list)
     governance: Mapping[str, Any] = field(default_factory=dict)
     contested: tuple[str, ...] = ()
 
@@ -56,17 +60,19 @@ class Facts:
 @dataclass(frozen=True)
 class Trace:
     held: bool
-    evidence: tuple[dict, ...]  # evidence items as data (scoring/evidence.py), no language
+    evidence: tuple[Evidence, ...]  # evidence items as data (scoring/evidence.py), no language
 
 
 class RuleChecker:
     """Validates rule trees against a questionnaire: ids, operators and value types."""
 
-    def __init__(self, questionnaire: Questionnaire, file: str):
+    def __init__(self, questionnaire: Questionnaire, file: str) -> None:
         self.questionnaire, self.file = questionnaire, file
 
     def check(self, node: Any, rule: str) -> None:
-        fail = lambda message: self._fail(rule, message)  # noqa: E731
+        def fail(message: str) -> NoReturn:
+            self._fail(rule, message)
+
         if not isinstance(node, dict) or not node:
             fail(f"a condition must be a mapping, not {type(node).__name__}")
         if "at_least" in node:  # {at_least: 3, of: [conditions]}: that many of them hold
@@ -105,10 +111,11 @@ class RuleChecker:
             fail(f"{subject} condition on {node[subject]!r} needs an 'op'")
         getattr(self, f"_check_{subject}")(node, op, fail)
 
-    def _fail(self, rule: str, message: str):
+    def _fail(self, rule: str, message: str) -> NoReturn:
         raise RuleError(self.file, rule, message)
 
-    def _needs_value(self, node, op, fail, kind, allowed=None):
+    def _needs_value(self, node: Node, op: str, fail: Fail, kind: str | None,
+                     allowed: Collection[Any] | None = None) -> None:
         if op in PRESENCE_OPS:
             if "value" in node:
                 fail(f"operator {op!r} takes no value")
@@ -128,14 +135,15 @@ class RuleChecker:
         elif allowed is not None and (isinstance(value, bool) or value not in allowed):
             fail(f"value {value!r} is not one of {sorted(map(str, allowed))}")
 
-    def _check_question(self, node, op, fail):
+    def _check_question(self, node: Node, op: str, fail: Fail) -> None:
         item = self.questionnaire.items.get(node["question"])
         if item is None or item.id.startswith("profile.") or item.id.startswith("respondent."):
             fail(f"unknown question id {node['question']!r} (profile items use 'profile:')")
         if item.type == "text":
             if op not in PRESENCE_OPS:
                 fail(f"unknown operator {op!r} for a text question (use answered/unanswered)")
-            return self._needs_value(node, op, fail, None)
+            self._needs_value(node, op, fail, None)
+            return
         values = set(item.option_values) | ({item_bank.DONT_KNOW} if item.allows_dont_know else set())
         numeric = all(isinstance(v, int) for v in item.option_values)
         ops = CHOICE_OPS | PRESENCE_OPS | (NUMBER_OPS if numeric else set())
@@ -148,7 +156,7 @@ class RuleChecker:
         else:
             self._needs_value(node, op, fail, "scalar", values)
 
-    def _check_dimension(self, node, op, fail):
+    def _check_dimension(self, node: Node, op: str, fail: Fail) -> None:
         if node["dimension"] not in DIMENSION_IDS:
             fail(f"unknown dimension id {node['dimension']!r}")
         if op in NUMBER_OPS:
@@ -158,7 +166,7 @@ class RuleChecker:
         else:
             fail(f"unknown operator {op!r} for a dimension (allowed: lt, lte, gt, gte, band_in, band_not_in)")
 
-    def _check_profile(self, node, op, fail):
+    def _check_profile(self, node: Node, op: str, fail: Fail) -> None:
         item = self.questionnaire.items.get(node["profile"])
         if item is None or not item.id.startswith("profile."):
             fail(f"unknown profile id {node['profile']!r}")
@@ -169,7 +177,7 @@ class RuleChecker:
         kind = "list" if op in MULTI_OPS | {"in", "not_in"} else "scalar"
         self._needs_value(node, op, fail, kind, values)
 
-    def _check_gap(self, node, op, fail):
+    def _check_gap(self, node: Node, op: str, fail: Fail) -> None:
         if node["gap"] != "*" and node["gap"] not in DIMENSION_IDS:
             fail(f"unknown dimension id {node['gap']!r} in gap condition ('*' means any dimension)")
         groups = node.get("groups")
@@ -184,13 +192,13 @@ class RuleChecker:
         else:
             fail(f"unknown operator {op!r} for a gap (allowed: gt, gte, flagged)")
 
-    def _check_contested(self, node, op, fail):
+    def _check_contested(self, node: Node, op: str, fail: Fail) -> None:
         if node["contested"] != "*" and node["contested"] not in DIMENSION_IDS:
             fail(f"unknown dimension id {node['contested']!r} in contested condition ('*' means any dimension)")
         if op != "flagged" or "value" in node:
             fail("a contested condition takes the operator 'flagged' and no value")
 
-    def _check_governance(self, node, op, fail):
+    def _check_governance(self, node: Node, op: str, fail: Fail) -> None:
         if node["governance"] not in ("current", "recommended"):
             fail(f"governance condition must name 'current' or 'recommended', not {node['governance']!r}")
         if op not in CHOICE_OPS:
@@ -213,25 +221,26 @@ def evaluate(node: Mapping[str, Any], facts: Facts) -> Trace:
         return Trace(not evaluate(node["not"], facts).held, inner)
     if "at_least" in node:
         traces = [evaluate(child, facts) for child in node["of"]]
-        held = [t for t in traces if t.held]
-        return Trace(len(held) >= node["at_least"], _joined(held) if len(held) >= node["at_least"] else ())
+        holding = [t for t in traces if t.held]
+        enough = len(holding) >= node["at_least"]
+        return Trace(enough, _joined(holding) if enough else ())
     subject = next(k for k in SUBJECTS if k in node)
     return _LEAVES[subject](node, facts)
 
 
-def explain(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
+def explain(node: Mapping[str, Any], facts: Facts) -> tuple[Evidence, ...]:
     """Evidence for every leaf of a rule, whether it held or not: why a condition failed."""
     return _describe(node, facts)
 
 
-def _joined(traces) -> tuple[dict, ...]:
-    found: list[dict] = []
+def _joined(traces: Iterable[Trace]) -> tuple[Evidence, ...]:
+    found: list[Evidence] = []
     for trace in traces:
         found.extend(e for e in trace.evidence if e not in found)
     return tuple(found)
 
 
-def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
+def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[Evidence, ...]:
     """Evidence for every leaf under a node, true or not (what a 'not' looked at)."""
     for key in ("all", "any", "of"):
         if key in node:
@@ -246,7 +255,7 @@ def _describe(node: Mapping[str, Any], facts: Facts) -> tuple[dict, ...]:
     return (_value_of(node, facts),)
 
 
-def _value_of(node, facts: Facts) -> dict:
+def _value_of(node: Node, facts: Facts) -> dict[str, Any]:
     if "question" in node:
         return evidence.item("question", node["question"], facts.answers.get(node["question"]))
     if "profile" in node:
@@ -262,20 +271,20 @@ def _value_of(node, facts: Facts) -> dict:
 
 def _compare(actual: Any, op: str, expected: Any) -> bool:
     if op == "eq":
-        return actual == expected
+        return bool(actual == expected)
     if op == "ne":
-        return actual != expected
+        return bool(actual != expected)
     if op == "in":
         return actual in expected
     if op == "not_in":
         return actual not in expected
     if not isinstance(actual, int | float) or isinstance(actual, bool):
         return False
-    return {"lt": actual < expected, "lte": actual <= expected,
-            "gt": actual > expected, "gte": actual >= expected}[op]
+    return bool({"lt": actual < expected, "lte": actual <= expected,
+                 "gt": actual > expected, "gte": actual >= expected}[op])
 
 
-def _question(node, facts: Facts) -> Trace:
+def _question(node: Node, facts: Facts) -> Trace:
     actual = facts.answers.get(node["question"])
     op = node["op"]
     if op in PRESENCE_OPS:
@@ -285,29 +294,29 @@ def _question(node, facts: Facts) -> Trace:
     return Trace(held, (evidence.item("question", node["question"], actual),) if held else ())
 
 
-def _profile(node, facts: Facts) -> Trace:
+def _profile(node: Node, facts: Facts) -> Trace:
     actual = facts.profile.get(node["profile"])
     op, expected = node["op"], node.get("value")
     if op in PRESENCE_OPS:
         held = (actual not in (None, "", [])) == (op == "answered")
     elif op in MULTI_OPS:
-        chosen = set(actual or [])
+        chosen, wanted = set(actual or []), set(expected or [])
         held = {
-            "contains_any": bool(chosen & set(expected)),
-            "contains_none": not chosen & set(expected),
-            "only": bool(chosen) and chosen <= set(expected),
+            "contains_any": bool(chosen & wanted),
+            "contains_none": not chosen & wanted,
+            "only": bool(chosen) and chosen <= wanted,
         }[op]
     else:
         held = actual is not None and _compare(actual, op, expected)
     return Trace(held, (evidence.item("profile", node["profile"], actual),) if held else ())
 
 
-def _dimension_evidence(dimension_id: str, facts: Facts) -> dict:
+def _dimension_evidence(dimension_id: str, facts: Facts) -> dict[str, Any]:
     result = facts.dimensions[dimension_id]
     return evidence.item("dimension", dimension_id, score=result["score"], band=result["band"])
 
 
-def _dimension(node, facts: Facts) -> Trace:
+def _dimension(node: Node, facts: Facts) -> Trace:
     result = facts.dimensions[node["dimension"]]
     op = node["op"]
     if op == "band_in":
@@ -319,8 +328,8 @@ def _dimension(node, facts: Facts) -> Trace:
     return Trace(held, (_dimension_evidence(node["dimension"], facts),) if held else ())
 
 
-def _gap(node, facts: Facts) -> Trace:
-    found = []
+def _gap(node: Node, facts: Facts) -> Trace:
+    found: list[Evidence] = []
     for gap in facts.gaps:
         if node["gap"] != "*" and gap["dimension"] != node["gap"]:
             continue
@@ -335,16 +344,18 @@ def _gap(node, facts: Facts) -> Trace:
     return Trace(bool(found), tuple(found[:MAX_GAP_LINES]))
 
 
-def _contested(node, facts: Facts) -> Trace:
+def _contested(node: Node, facts: Facts) -> Trace:
     found = [d for d in facts.contested if node["contested"] in ("*", d)]
     return Trace(bool(found), tuple(evidence.item("contested", d) for d in found[:MAX_GAP_LINES]))
 
 
-def _governance(node, facts: Facts) -> Trace:
+def _governance(node: Node, facts: Facts) -> Trace:
     actual = facts.governance.get(node["governance"])
     held = _compare(actual, node["op"], node["value"])
     return Trace(held, (evidence.item("governance", actual, node["governance"]),) if held else ())
 
 
-_LEAVES = {"question": _question, "profile": _profile, "dimension": _dimension, "gap": _gap,
-           "contested": _contested, "governance": _governance}
+_LEAVES: dict[str, Callable[[Node, Facts], Trace]] = {
+    "question": _question, "profile": _profile, "dimension": _dimension, "gap": _gap,
+    "contested": _contested, "governance": _governance,
+}
