@@ -65,7 +65,7 @@ def _get(summary: str, operation_id: str, response: dict, parameters: list, resp
 
 
 def answer_schema(item: Item) -> dict[str, Any]:
-    """The JSON Schema of one item's answer, from the questionnaire content (FRAMEWORK.md section 8)."""
+    """The JSON Schema of one item's answer, from the questionnaire content (docs/assessment-model.md section 8)."""
     if item.type == "text":
         return {"type": "string", "maxLength": item.max_length} if item.max_length else {"type": "string"}
     if item.type == "multi":
@@ -86,8 +86,8 @@ def assessment_file(questionnaire: Questionnaire, min_respondents: int) -> dict[
                if not item_id.startswith(("profile.", "respondent."))}
     return {
         "type": "object", "required": ["respondents"],
-        "description": "A whole assessment (FRAMEWORK.md section 8): the profile and every respondent's answers. "
-                       "A missing item id is an unanswered item.",
+        "description": "A whole assessment (docs/assessment-model.md section 8): the profile and every "
+                       "respondent's answers. A missing item id is an unanswered item.",
         "properties": {
             "questionnaire": {"enum": [questionnaire.version]}, "partnership": {"type": "string"},
             "profile": {"type": "object", "properties": profile, "additionalProperties": False},
@@ -135,7 +135,7 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
         "RoundExport": assessment_file(questionnaire, min_respondents=0),
         "Dimension": dimension,
         "Evidence": {"type": "object", "description": "What made a rule hold, as data, with one sentence in the "
-                     "result's language (FRAMEWORK.md section 8).",
+                     "result's language (docs/assessment-model.md section 8).",
                      "required": ["subject", "id", "value", "score", "band", "text"], "properties": {
                          "subject": {"type": "string", "enum": ["question", "dimension", "profile", "gap", "contested",
                                                                 "governance"]},
@@ -149,7 +149,7 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
             "factor": {"type": "string"}, "effect": {"type": ["integer", "string"]}, "text": {"type": "string"},
             "evidence": {"type": "array", "items": _ref("Evidence")}}},
         "Result": {
-            "type": "object", "description": "The scorer's result (FRAMEWORK.md section 8).",
+            "type": "object", "description": "The scorer's result (docs/assessment-model.md section 8).",
             "required": ["questionnaire", "respondents", "organisations", "weighting", "dimensions", "governance",
                          "recommendations", "groups", "suppressed_groups", "gaps", "contested"],
             "properties": {
@@ -198,7 +198,8 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
                     "difference": {"type": "number"}, "higher": nullable_string, "flagged": {"type": "boolean"}}}},
                 "contested": {"type": "array", "items": {"type": "string"}},
                 "anonymity": {"type": "object", "description": "What the round withheld so that no set of fewer "
-                              "than `minimum` respondents (or organisations) can be computed (FRAMEWORK.md section 7).",
+                              "than `minimum` respondents (or organisations) can be computed "
+                              "(docs/assessment-model.md section 7).",
                               "properties": {
                                   "minimum": {"type": "integer"},
                                   "pooled": {"type": "array", "items": {"type": "string"},
@@ -237,7 +238,7 @@ def _document(languages: tuple[str, ...], version: str) -> dict[str, Any]:
             "Who has joined, is answering and has submitted, per stakeholder group (counts only)",
             "getRoundProgress", _json(_ref("Progress"), "The round's progress."), in_round, IN_PARTNERSHIP),
         "/partnerships/{partnership_id}/rounds/{number}/result": _get(
-            "The round's group result (FRAMEWORK.md section 8)", "getRoundResult",
+            "The round's group result (docs/assessment-model.md section 8)", "getRoundResult",
             _json(_ref("Result"), "The group result of the submitted respondents."), [*in_round, WEIGHTING, lang],
             {**IN_PARTNERSHIP, "409": _error("Fewer respondents have submitted than the anonymity threshold.")}),
         "/partnerships/{partnership_id}/rounds/{number}/export.json": _get(

@@ -103,7 +103,7 @@ def round_progress(partnership_id: int, number: int):
 
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/result")
 def round_result(partnership_id: int, number: int):
-    """The group result (FRAMEWORK.md §8) of the round's submitted respondents."""
+    """The group result (docs/assessment-model.md §8) of the round's submitted respondents."""
     weighting, lang = _options()
     round_ = _round()
     stored = StoredAnswers.of_round(round_)

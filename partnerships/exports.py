@@ -1,6 +1,6 @@
 """A round's data as an assessment file (JSON), CSV and XLSX, and back.
 
-The JSON is FRAMEWORK.md §8, which `flask --app app score` accepts unchanged. CSV and XLSX have one row
+The JSON is docs/assessment-model.md §8, which `flask --app app score` accepts unchanged. CSV and XLSX have one row
 per respondent and one column per item id (the partnership's profile repeated on every row); a
 multiple-choice value is its option ids joined by ";". The lead columns name the respondent (a paper
 form's reference, or ``web-<id>``), the questionnaire version and the source (``online`` or ``paper``):

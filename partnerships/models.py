@@ -20,7 +20,7 @@ class Partnership(Model):
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(200))
     region_type: Mapped[str | None] = mapped_column(String(50))
-    # profile.* answers (FRAMEWORK.md §6), answered once by the facilitator for every round.
+    # profile.* answers (docs/assessment-model.md §6), answered once by the facilitator for every round.
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

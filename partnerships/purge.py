@@ -4,7 +4,7 @@ up; the scores need none of it, and they stay exactly as they were.
 
 What goes: open answers, consensus notes, dissent reasons and action texts (an action keeps its owner,
 due date and status). Organisation names are replaced by a pseudonym, an HMAC of the name with the
-installation's secret: respondents of one organisation still weigh as one (FRAMEWORK.md §7), so every
+installation's secret: respondents of one organisation still weigh as one (docs/assessment-model.md §7), so every
 score of a purged round, and every report already handed to a council, stays the same.
 """
 

@@ -341,7 +341,7 @@ def _load_options(reader: _Reader, raw: Mapping[str, Any], where: str) -> tuple[
 
 
 def _check_item_bank(directory: Path, items: Mapping[str, Item], files: Mapping[str, Path]) -> None:
-    """Every stable id of FRAMEWORK.md §6 is present with its type and scale or option ids."""
+    """Every stable id of docs/assessment-model.md §6 is present with its type and scale or option ids."""
     for item_id, (item_type, spec) in item_bank.required_shape().items():
         item = items.get(item_id)
         if item is None:

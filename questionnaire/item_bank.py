@@ -1,4 +1,4 @@
-"""The stable item bank of FRAMEWORK.md §6: ids, scales and option ids every version must keep.
+"""The stable item bank of docs/assessment-model.md §6: ids, scales and option ids every version must keep.
 
 A questionnaire version may word, order, translate and add items, but it must carry each of these
 ids with this type, scale and these option ids, because saved answers, the scorer, exports and outside

@@ -27,7 +27,7 @@ from scoring.engine import WEIGHTINGS
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of titles and reasons in the result.")
 def score_command(file, weighting: str, lang: str) -> None:
-    """Score an assessment file (FRAMEWORK.md §8; '-' reads standard input) and print the result as JSON.
+    """Score an assessment file (docs/assessment-model.md §8; '-' reads standard input) and print the result as JSON.
 
     A file with any fault is not scored: each fault is printed on its own line, naming the respondent
     and the item, and the command exits with status 1.

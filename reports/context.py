@@ -15,7 +15,7 @@ PROFILE_PREFIX = "profile."
 
 def assessment_document(assessment: Assessment, respondents: Iterable[tuple[Respondent, Mapping[str, Any]]],
                         profile: Mapping[str, Any] | None = None) -> dict:
-    """The FRAMEWORK.md §8 document of stored answers. The profile is the partnership's when given
+    """The docs/assessment-model.md §8 document of stored answers. The profile is the partnership's when given
     (rounds), otherwise the first respondent's profile answers (an individual assessment)."""
     profile = dict(profile) if profile is not None else {}
     people: list[dict[str, Any]] = []

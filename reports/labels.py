@@ -41,7 +41,7 @@ BANDS = {
 }
 
 # An obstacle's score is 100 when it is no obstacle, a linkage's is its strength: their bands read that
-# way round, never as a "strength" of an obstacle (FRAMEWORK.md §7 bands, worded per kind).
+# way round, never as a "strength" of an obstacle (docs/assessment-model.md §7 bands, worded per kind).
 OBSTACLE_BANDS = {
     "strength": _l("No real obstacle"),
     "developing": _l("A moderate obstacle"),

@@ -142,7 +142,7 @@ class StoredAnswers:
 
     @cached_property
     def document(self) -> dict[str, Any]:
-        """The assessment document (FRAMEWORK.md §8) of these respondents' answers."""
+        """The assessment document (docs/assessment-model.md §8) of these respondents' answers."""
         answers = answers_of([row.id for row in self.respondents])
         return assessment_document(self.assessment, ((row, answers[row.id]) for row in self.respondents),
                                    self.profile)

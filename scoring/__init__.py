@@ -1,6 +1,6 @@
 """The RUPA scorer: pure Python, no Flask and no SQLAlchemy.
 
-``score(assessment, rules)`` turns an assessment (FRAMEWORK.md §8) into the result described there:
+``score(assessment, rules)`` turns an assessment (docs/assessment-model.md §8) into the result described there:
 dimension scores and bands, the governance-model ranking, explained recommendations and, with several
 respondents, the group breakdown, perception gaps and contested dimensions.
 """

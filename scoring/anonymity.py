@@ -1,4 +1,4 @@
-"""Anonymity by arithmetic (FRAMEWORK.md §7): which group figures a round may publish.
+"""Anonymity by arithmetic (docs/assessment-model.md §7): which group figures a round may publish.
 
 A group shown with fewer than 3 respondents exposes them directly; a group hidden while everything
 around it is published exposes them by subtraction (the overall score minus the shown groups, weighted

@@ -1,4 +1,4 @@
-"""The assessment file (FRAMEWORK.md §8): parsed and checked whole before anything is scored."""
+"""The assessment file (docs/assessment-model.md §8): parsed and checked whole before anything is scored."""
 
 from __future__ import annotations
 

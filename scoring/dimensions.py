@@ -1,4 +1,4 @@
-"""Dimension scores 0–100 (FRAMEWORK.md §7): per respondent, then aggregated with weights."""
+"""Dimension scores 0–100 (docs/assessment-model.md §7): per respondent, then aggregated with weights."""
 
 from __future__ import annotations
 

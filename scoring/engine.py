@@ -1,4 +1,4 @@
-"""From a parsed assessment to the result of FRAMEWORK.md §8."""
+"""From a parsed assessment to the result of docs/assessment-model.md §8."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
     per_respondent = [respondent_scores(r.answers) for r in respondents]
     clusters = _clusters(respondents, weighting)
     dimensions = aggregate(per_respondent, clusters)
-    if len(respondents) >= rules.settings.min_group_size:  # a group result: FRAMEWORK.md §7 holds
+    if len(respondents) >= rules.settings.min_group_size:  # a group result: docs/assessment-model.md §7 holds
         dimensions = anonymity.withhold_thin(dimensions, per_respondent, clusters, rules.settings.min_group_size)
 
     groups, gaps, disclosure = _groups(respondents, per_respondent, clusters, rules.settings)
@@ -159,7 +159,7 @@ def _weighted_median(answered: list[tuple[int, str]]) -> str:
 def _groups(respondents: Sequence[Respondent], per_respondent: Sequence[RespondentScores], clusters: list[int],
             settings: Settings) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """The stakeholder groups, the perception gaps between them and what was withheld, within the
-    anonymity rule of FRAMEWORK.md §7 (scoring/anonymity.py)."""
+    anonymity rule of docs/assessment-model.md §7 (scoring/anonymity.py)."""
     minimum = settings.min_group_size
     disclosure = anonymity.plan([r.group for r in respondents], clusters, minimum)
     units = {**disclosure.units, **({g: disclosure.pair[g] for g in RURAL_URBAN} if disclosure.difference_only else {})}
@@ -227,7 +227,7 @@ def _gap(dimension_id: str, first: str, second: str, a: float, b: float, setting
         "scores": shown,
         "difference": difference,
         "higher": None if difference == 0 else first if a > b else second,
-        # FRAMEWORK.md §7: a few points across a band boundary are noise, not a finding
+        # docs/assessment-model.md §7: a few points across a band boundary are noise, not a finding
         "flagged": difference >= settings.gap_flag_points,
     }
 
@@ -260,7 +260,7 @@ PATHWAYS = ("keep_and_reform", "move_lighter", "make_explicit", "delegate_one_fu
 def governance(facts: Facts, rules: RuleSet, lang: str, respondents: int = 1) -> dict[str, Any]:
     """The four models ranked with their fit and reasons, best first (on a tie the current model first,
     then the framework's order), and the pathway the ranking implies (see governance.yaml's header). A
-    reason is ``{"factor", "effect", "text", "evidence"}`` (FRAMEWORK.md §8), its evidence rendered in
+    reason is ``{"factor", "effect", "text", "evidence"}`` (docs/assessment-model.md §8), its evidence rendered in
     ``lang``; ``effect`` is points, or a pathway word: ``safeguard`` (a risk of the model in use, answered
     by reform rather than by leaving it) and ``precondition`` (a delegated model held back because
     delegation's preconditions do not hold)."""

@@ -1,4 +1,4 @@
-"""Evidence as data, rendered in words (FRAMEWORK.md §8).
+"""Evidence as data, rendered in words (docs/assessment-model.md §8).
 
 Rules produce evidence items without any language: what was looked at (a question, the profile, a
 dimension, a gap, a contested dimension, the governance model), its value, score and band. The words

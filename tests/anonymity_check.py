@@ -1,4 +1,4 @@
-"""An outsider's check of FRAMEWORK.md §7, independent of scoring/anonymity.py: from the figures a
+"""An outsider's check of docs/assessment-model.md §7, independent of scoring/anonymity.py: from the figures a
 surface publishes about a round, can the scores of any set of 1 or 2 respondents (or, under organisation
 weighting, 1 or 2 organisations) be computed?
 
@@ -98,7 +98,7 @@ def exposed_sets(document: Mapping, weighting: str, published: Mapping[str, Publ
 
 
 def from_result(document: Mapping, result: Mapping) -> dict[str, Published]:
-    """What a result (FRAMEWORK.md §8) publishes: the overall scores, each shown group's (the pool's
+    """What a result (docs/assessment-model.md §8) publishes: the overall scores, each shown group's (the pool's
     members are the groups it names) and the rural-urban differences given without their levels."""
     members: dict[str, set[int]] = {}
     for index, respondent in enumerate(document["respondents"]):

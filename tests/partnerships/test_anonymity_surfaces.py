@@ -1,4 +1,4 @@
-"""Anonymity by arithmetic on every surface a round publishes (FRAMEWORK.md §7): the results page, the
+"""Anonymity by arithmetic on every surface a round publishes (docs/assessment-model.md §7): the results page, the
 PDF, the projector, the XLSX export and the API give the figures the scorer allows and no more. The
 numbers each surface shows are read back from it and checked with tests/anonymity_check.py."""
 

@@ -1,4 +1,4 @@
-"""Anonymity by arithmetic on the surfaces themselves (FRAMEWORK.md §7): for generated rounds, the numbers
+"""Anonymity by arithmetic on the surfaces themselves (docs/assessment-model.md §7): for generated rounds, the numbers
 the report (web page and PDF share its context), the projector's steps and the XLSX export show are read
 back and checked with tests/anonymity_check.py, in both weightings."""
 

@@ -1,4 +1,4 @@
-"""Anonymity by arithmetic (FRAMEWORK.md §7): for generated group compositions, organisations and gaps
+"""Anonymity by arithmetic (docs/assessment-model.md §7): for generated group compositions, organisations and gaps
 in who answered what, nothing the result publishes lets anyone compute the scores of 1 or 2 respondents
 (or organisations), checked by exact linear algebra (tests/anonymity_check.py), not by the scorer's own
 reasoning."""

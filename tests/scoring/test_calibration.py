@@ -1,4 +1,4 @@
-"""Calibration against the OECD's case studies (FRAMEWORK.md §3): archetypes of the partnerships the OECD
+"""Calibration against the OECD's case studies (docs/assessment-model.md §3): archetypes of the partnerships the OECD
 studied, each with the pathway an expert reading the framework expects and why, and one-rule variants that
 isolate each precondition of delegation. The archetypes are "-like": answers a partnership of that kind
 would plausibly give, built from the facts §3 lists, not data the OECD published."""

@@ -1,4 +1,4 @@
-"""Evidence is data, rendered in words (FRAMEWORK.md §8): every evidence item and every governance reason
+"""Evidence is data, rendered in words (docs/assessment-model.md §8): every evidence item and every governance reason
 of a result carries a sentence in the result's language, with no id and no English word in French."""
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def test_partnership_groups_gaps_and_contested(score_document):
     result = score_document(load("partnership.json"))
     # Organisation weighting: rural public bodies are 3 villages, shown. Urban public bodies are 3
     # respondents but 2 organisations (City twice, Town D) and business 2 respondents: neither may be shown
-    # on its own (FRAMEWORK.md §7), and hiding them alone would let overall minus rural give them away.
+    # on its own (docs/assessment-model.md §7), and hiding them alone would let overall minus rural give them away.
     # They are pooled: City, Town D, the Chamber and the business respondent without organisation
     # (5 respondents, 4 organisations).
     assert set(result["groups"]) == {"rural_public", "other_stakeholders"}
