@@ -34,10 +34,11 @@ from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, FALLBACK_LANGUAGE, ContentError, load_all
 from questionnaire.content import LANGUAGES as CONTENT_LANGUAGES
+from questionnaire.journey import response_submitted
 from questionnaire.rendering import choice_options, items_html
 from questionnaire.views import bp as questionnaire_bp
 from reports.cli import report_command, score_command
-from reports.jobs import worker_command
+from reports.jobs import prepare_submitted_pdf, worker_command
 from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
@@ -116,6 +117,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
                       partnership_data_bp, join_bp, paper_bp, api_bp):
         app.register_blueprint(blueprint)
+    # What follows a submission in other packages: the journey announces it and imports none of them.
+    response_submitted.connect(prepare_submitted_pdf, sender=app)
 
     for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command,
                     worker_command, check_command):

@@ -18,7 +18,7 @@ from database import db, reads_first
 from extensions import csrf, limiter
 from partnerships import audit, service
 from partnerships.models import Partnership, Round
-from partnerships.views import EXPORT_MIMETYPES, export_body
+from partnerships.rounds import EXPORT_MIMETYPES, export_body
 from reports.service import StoredAnswers, score_document, score_stored
 from scoring import AssessmentError
 from scoring.assessment import decode_json

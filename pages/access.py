@@ -45,7 +45,7 @@ ACCESS: dict[str, str] = {
     "questionnaire.section": "respondent",
     "questionnaire.review": "respondent",
     "questionnaire.submit": "respondent",
-    "questionnaire.done": "respondent",
+    "reports.done": "respondent",
     "reports.report_page": "respondent",
     "reports.report_pdf_download": "respondent",
     "partnerships.index": "facilitator",

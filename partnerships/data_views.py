@@ -14,11 +14,11 @@ from sqlalchemy import select
 from database import db
 from pages.once import once
 from partnerships import audit, workshop
-from partnerships.views import load_partnership, load_round
+from partnerships.pages import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
 from reports import labels
+from reports.downloads import download_name
 from reports.service import forget_pdfs, submitted_document
-from reports.views import download_name
 
 bp = Blueprint("partnership_data", __name__, url_prefix="/facilitator/p/<int:partnership_id>")
 

@@ -15,10 +15,11 @@ from pages.once import derived_token
 from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
-from partnerships.views import group_report_page, previous_round_of
+from partnerships.pages import group_report_page
+from partnerships.rounds import previous_round_of
 from questionnaire import journey
 from questionnaire.journey import looks_like_token
-from questionnaire.views import load_respondent, respondent_entity
+from questionnaire.respondents import load_respondent, respondent_entity
 
 bp = Blueprint("join", __name__)
 

@@ -18,14 +18,15 @@ from database import db, reads_first, write_transaction
 from pages.once import claim as once_claim
 from pages.once import once
 from partnerships import imports
-from partnerships.views import load_round, questionnaire_for
+from partnerships.pages import load_round
+from partnerships.rounds import questionnaire_for
 from questionnaire import item_bank, paper
 from questionnaire.content import Item, Questionnaire, Section
 from questionnaire.forms import clean_text
 from reports import labels
+from reports.downloads import download_name, requested_paper
 from reports.pdf import PAPER_SIZES, ReportCache, render_pdf, static_path
 from reports.service import layout_fingerprint, report_cache
-from reports.views import download_name, requested_paper
 
 bp = Blueprint("paper", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>/paper")
 
@@ -181,10 +182,10 @@ def enter(partnership_id: int, number: int):
         form.reference.data = _next_reference(taken)
     if form.errors:
         status = 400
-    group = questionnaire.items["respondent.group"]
+    group_item = questionnaire.items["respondent.group"]
     return render_template(
         "partnerships/paper_entry.html", partnership=partnership, round=round_, form=form,
-        sections=paper_sections(questionnaire), codes=paper.codes, group_codes=paper.codes(group),
+        sections=paper_sections(questionnaire), codes=paper.codes, group_codes=paper.codes(group_item),
         group_names=labels.GROUPS, lang=str(get_locale()), entered=sum(1 for r in taken if not r.startswith("web-")),
         dont_know_code=paper.DONT_KNOW_CODE), status
 

@@ -12,7 +12,8 @@ from pages.once import once
 from partnerships import service, workshop
 from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
-from partnerships.views import _invite_url, enough_respondents, load_round
+from partnerships.pages import load_round
+from partnerships.rounds import enough_respondents, invite_url
 from reports import labels
 from reports.service import StoredAnswers, score_stored
 from scoring.dimensions import DIMENSION_IDS
@@ -45,9 +46,9 @@ def projector(partnership_id: int, number: int):
                "minimum": current_app.extensions["rupa.rules"].settings.min_group_size,
                "progress": service.progress(round_)}
     if step == "join":
-        invite_url = _invite_url(round_)
-        context.update(invite_url=invite_url, join_url=url_for("join.enter_code", _external=True),
-                       qr_svg=service.invitation_qr_svg(invite_url, 8, _("QR code of the invitation link")))
+        invite = invite_url(round_)
+        context.update(invite_url=invite, join_url=url_for("join.enter_code", _external=True),
+                       qr_svg=service.invitation_qr_svg(invite, 8, _("QR code of the invitation link")))
     elif step in DIMENSION_IDS and result is not None:
         questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
         consensus = next((c for c in workshop.consensus_rows(round_, result) if c["id"] == step), None)

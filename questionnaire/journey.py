@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from blinker import Namespace
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -21,6 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from database import db, rows_affected, utcnow
 from questionnaire.content import Item, Questionnaire, Section, Value
 from questionnaire.models import Answer, Assessment, Respondent
+
+# Sent by the app once a respondent's answers are submitted and committed, with ``respondent`` (the ORM
+# entity) and ``lang``: what other packages do then (the reports package renders the respondent's PDF
+# ahead of time) is connected in create_app, so that the journey imports none of them.
+response_submitted = Namespace().signal("rupa.response-submitted")
 
 TOKEN_BYTES = 32  # 256 bits, well above the 128 the threat model asks for
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,100}")

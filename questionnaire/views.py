@@ -7,15 +7,14 @@ private token in the URL, and the database keeps just its hash.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from database import db, reads_first, write_transaction
 from extensions import limiter
@@ -25,59 +24,18 @@ from questionnaire import journey
 from questionnaire.content import Item, Questionnaire, Section
 from questionnaire.forms import StartForm, from_value, section_form_class
 from questionnaire.models import Respondent
-from reports.context import results_context
-from reports.jobs import prepare_pdf
-from reports.service import StoredAnswers, score_stored
+from questionnaire.respondents import (
+    closed,
+    current_questionnaire,
+    load_respondent,
+    locked,
+    refuse_if_closed,
+    respondent_entity,
+)
 
 bp = Blueprint("questionnaire", __name__)
 
 REVIEW = "review"
-
-
-def questionnaires() -> dict[str, Questionnaire]:
-    loaded: dict[str, Questionnaire] = current_app.extensions["rupa.questionnaires"]
-    return loaded
-
-
-def current_questionnaire() -> Questionnaire:
-    return questionnaires()[current_app.config["QUESTIONNAIRE_VERSION"]]
-
-
-def load_respondent(token: str) -> tuple[journey.RespondentView, Questionnaire]:
-    found = g.get("respondent_found")
-    respondent = found[1] if found and found[0] == token else \
-        journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
-    if respondent is None:
-        abort(404, description=_(
-            "This resume link is unknown or has expired. Check that you copied the whole link, "
-            "or start a new self-assessment."))
-    g.respondent_lang = respondent.lang
-    return respondent, questionnaires()[respondent.assessment.questionnaire_version]
-
-
-def respondent_entity(respondent: journey.RespondentView) -> Respondent:
-    """The ORM entity of a respondent the page has found, with its assessment, for the views that follow
-    its relationships (its round, its partnership)."""
-    entity = db.session.get(Respondent, respondent.id, options=[joinedload(Respondent.assessment)])
-    if entity is None:  # deleted by its facilitator since the lookup
-        abort(404)
-    return entity
-
-
-def locked() -> NoReturn:
-    abort(409, description=_(
-        "These answers have been submitted and can no longer be changed. Nothing was saved."))
-
-
-def closed() -> NoReturn:
-    abort(409, description=_(
-        "This assessment round has been closed by its facilitator, so no more answers can be saved. "
-        "Everything you saved before is kept."))
-
-
-def refuse_if_closed(respondent: journey.RespondentView | Respondent) -> None:
-    if not respondent.assessment.accepts_answers:
-        closed()
 
 
 @bp.post("/start")
@@ -103,7 +61,7 @@ def start() -> ResponseReturnValue:
 def resume(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if respondent.is_submitted:
-        return redirect(url_for(".done", token=token))
+        return redirect(url_for("reports.done", token=token))
     if respondent.current_section == REVIEW:
         return redirect(url_for(".review", token=token))
     section_id = respondent.current_section or questionnaire.sections[0].id
@@ -139,7 +97,7 @@ def section(token: str, section_id: str) -> ResponseReturnValue:
 
     if request.method == "GET":
         if respondent.is_submitted:
-            return redirect(url_for(".done", token=token))
+            return redirect(url_for("reports.done", token=token))
         answers = journey.answers_of(respondent)
         data = {item.id: from_value(item, answers.get(item.id)) for item in items}
         missing = []
@@ -226,7 +184,7 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
 def review(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if respondent.is_submitted:
-        return redirect(url_for(".done", token=token))
+        return redirect(url_for("reports.done", token=token))
     return render_review(token, respondent, questionnaire, show_missing=False)
 
 
@@ -263,28 +221,14 @@ def submit(token: str) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(token)
     if respondent.is_submitted:
         # A second click on Submit: the first one locked the answers, nothing more to do.
-        return redirect(url_for(".done", token=token), 303)
+        return redirect(url_for("reports.done", token=token), 303)
     refuse_if_closed(respondent)
     if journey.missing_required(questionnaire, journey.answers_of(respondent), respondent.assessment):
         switch_language_to("questionnaire.review", token=token)
         return render_review(token, respondent, questionnaire, show_missing=True), 422
     journey.submit(respondent.id)
     db.session.commit()
-    entity = respondent_entity(respondent)  # their PDF, rendered at low priority so it is ready when asked for
-    stored = StoredAnswers(entity.assessment, only=entity)
-    prepare_pdf(stored.document, "organisation", str(get_locale()), "a4", stored.as_of, tag=stored.tag)
-    return redirect(url_for(".done", token=token), 303)
-
-
-@bp.get("/r/<token>/done")
-def done(token: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
-    if not respondent.is_submitted:
-        return redirect(url_for(".resume", token=token))
-    lang = str(get_locale())
-    entity = respondent_entity(respondent)
-    result = score_stored(StoredAnswers(entity.assessment, only=entity), lang=lang)
-    round_ = entity.assessment.round
-    return render_template("questionnaire/done.html", token=token, questionnaire=questionnaire,
-                           results=results_context(result, current_app.extensions["rupa.rules"], lang),
-                           group_published=round_ is not None and round_.is_published)
+    # The reports package renders their PDF at low priority, so that it is ready when they ask for it.
+    journey.response_submitted.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                    respondent=respondent_entity(respondent), lang=str(get_locale()))
+    return redirect(url_for("reports.done", token=token), 303)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import click
-from flask import current_app, g
+from flask import Flask, current_app, g
 from flask.cli import with_appcontext
 from redis import Redis
 from redis.exceptions import RedisError
@@ -27,9 +27,11 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from extensions import redis_client
+from questionnaire.models import Respondent
 from reports.pdf import ReportCache, render_pdf, static_path
 from reports.service import (
     REPORT_STYLESHEET,
+    StoredAnswers,
     render_report_pdf,
     report_cache,
     report_pdf_key,
@@ -89,6 +91,14 @@ def prepare_pdf(document: dict[str, Any], weighting: str, lang: str, paper: str,
         current_app.logger.warning("PDF not prepared ahead (%s): it is rendered when asked for", error)
         return False
     return True
+
+
+def prepare_submitted_pdf(app: Flask, respondent: Respondent, lang: str) -> None:
+    """When a respondent submits (questionnaire.journey.response_submitted): their report's PDF, queued at
+    low priority so that it is usually ready when they ask for it."""
+    if app.config["REDIS_URL"]:  # without Redis it is rendered when asked for: nothing to read now
+        stored = StoredAnswers(respondent.assessment, only=respondent)
+        prepare_pdf(stored.document, "organisation", lang, "a4", stored.as_of, tag=stored.tag)
 
 
 def render_job(key: str, document: dict[str, Any], weighting: str, lang: str, paper: str, on: str,

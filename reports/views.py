@@ -1,22 +1,19 @@
-"""The recommendations report of a submitted response: a web page and a PDF download."""
+"""A submitted response's results: the page the respondent sees after submitting, the recommendations
+report as a web page, and its PDF download."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from werkzeug.utils import secure_filename
 
 from extensions import limiter
-from questionnaire.models import Assessment, Respondent
-from questionnaire.views import load_respondent, respondent_entity
-from reports.jobs import Pending, pdf_or_pending, rendered_pdf
-from reports.pdf import PAPER_SIZES
-from reports.service import StoredAnswers, pdf_tag, report_body
+from questionnaire.models import Respondent
+from questionnaire.respondents import load_respondent, respondent_entity
+from reports.context import results_context
+from reports.downloads import pdf_download, requested_paper
+from reports.jobs import rendered_pdf
+from reports.service import StoredAnswers, report_body, score_stored
 
 bp = Blueprint("reports", __name__)
 
@@ -30,8 +27,22 @@ def _submitted(token: str) -> tuple[StoredAnswers, Respondent] | None:
     return StoredAnswers(entity.assessment, only=entity), entity
 
 
+@bp.get("/r/<token>/done")
+def done(token: str) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(token)
+    if not respondent.is_submitted:
+        return redirect(url_for("questionnaire.resume", token=token))
+    lang = str(get_locale())
+    entity = respondent_entity(respondent)
+    result = score_stored(StoredAnswers(entity.assessment, only=entity), lang=lang)
+    round_ = entity.assessment.round
+    return render_template("reports/done.html", token=token, questionnaire=questionnaire,
+                           results=results_context(result, current_app.extensions["rupa.rules"], lang),
+                           group_published=round_ is not None and round_.is_published)
+
+
 @bp.get("/r/<token>/report")
-def report_page(token: str):
+def report_page(token: str) -> ResponseReturnValue:
     submitted = _submitted(token)
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
@@ -47,7 +58,7 @@ def report_page(token: str):
 
 @bp.get("/r/<token>/report.pdf")
 @limiter.limit(lambda: current_app.config["PDF_RENDER_RATE_LIMIT"], deduct_when=lambda _response: rendered_pdf())
-def report_pdf_download(token: str):
+def report_pdf_download(token: str) -> ResponseReturnValue:
     paper = requested_paper()
     submitted = _submitted(token)
     if submitted is None:
@@ -56,39 +67,3 @@ def report_pdf_download(token: str):
     document = stored.document
     return pdf_download(document, "organisation", paper, (document.get("partnership") or "self-assessment",),
                         url_for(".report_page", token=token), respondent.assessment, stored.as_of)
-
-
-def requested_paper() -> str:
-    paper = request.args.get("paper", "a4")
-    if paper not in PAPER_SIZES:
-        abort(400, description=_("Unknown paper size: choose A4 or US Letter."))
-    return paper
-
-
-def download_name(*parts: str, suffix: str) -> str:
-    """A file name that says what the file is, in ASCII: ``rupa-green-valley-round-2-fr-letter.pdf``."""
-    words = (secure_filename(re.sub(r"[\W_]+", "-", part)).lower().strip("-") for part in ("rupa", *parts) if part)
-    return "-".join(word for word in words if word) + "." + suffix
-
-
-def pdf_download(document: dict, weighting: str, paper: str, names: tuple[str, ...], back_url: str,
-                 assessment: Assessment, on: date, extra: dict | None = None) -> ResponseReturnValue:
-    """The PDF report as a download, or (while a worker renders it) a page that follows its progress.
-
-    The waiting page answers 202 and reloads nothing by itself: a script asks the same URL for JSON
-    every two seconds and starts the download when it is ready; without JavaScript, "Check again" does."""
-    lang = str(get_locale())
-    outcome = pdf_or_pending(document, weighting, lang, paper, on, extra, pdf_tag(assessment.id))
-    wants_json = request.accept_mimetypes.best == "application/json"
-    if isinstance(outcome, Pending):
-        status = 500 if outcome.state == "failed" else 202
-        if wants_json:
-            return jsonify(state=outcome.state, ahead=outcome.ahead), status
-        return render_template("reports/pdf_wait.html", pending=outcome, back_url=back_url), status
-    if wants_json:
-        return jsonify(state="ready", ahead=None)
-    name = download_name(*names, lang, paper, on.isoformat(), suffix="pdf")
-    return Response(outcome, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store",
-    })

@@ -1,0 +1,61 @@
+"""The respondent a page names by its private token, and the questionnaire it answers: what every page
+that serves a respondent (the journey, the report, joining a round) needs before it does anything."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from flask import abort, current_app, g
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from database import db
+from questionnaire import journey
+from questionnaire.content import Questionnaire
+from questionnaire.models import Respondent
+
+
+def questionnaires() -> dict[str, Questionnaire]:
+    loaded: dict[str, Questionnaire] = current_app.extensions["rupa.questionnaires"]
+    return loaded
+
+
+def current_questionnaire() -> Questionnaire:
+    return questionnaires()[current_app.config["QUESTIONNAIRE_VERSION"]]
+
+
+def load_respondent(token: str) -> tuple[journey.RespondentView, Questionnaire]:
+    found = g.get("respondent_found")
+    respondent = found[1] if found and found[0] == token else \
+        journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
+    if respondent is None:
+        abort(404, description=_(
+            "This resume link is unknown or has expired. Check that you copied the whole link, "
+            "or start a new self-assessment."))
+    g.respondent_lang = respondent.lang
+    return respondent, questionnaires()[respondent.assessment.questionnaire_version]
+
+
+def respondent_entity(respondent: journey.RespondentView) -> Respondent:
+    """The ORM entity of a respondent the page has found, with its assessment, for the views that follow
+    its relationships (its round, its partnership)."""
+    entity = db.session.get(Respondent, respondent.id, options=[joinedload(Respondent.assessment)])
+    if entity is None:  # deleted by its facilitator since the lookup
+        abort(404)
+    return entity
+
+
+def locked() -> NoReturn:
+    abort(409, description=_(
+        "These answers have been submitted and can no longer be changed. Nothing was saved."))
+
+
+def closed() -> NoReturn:
+    abort(409, description=_(
+        "This assessment round has been closed by its facilitator, so no more answers can be saved. "
+        "Everything you saved before is kept."))
+
+
+def refuse_if_closed(respondent: journey.RespondentView | Respondent) -> None:
+    if not respondent.assessment.accepts_answers:
+        closed()
