@@ -17,14 +17,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from accounts.cli import users_cli
 from accounts.views import bp as accounts_bp
 from api.views import bp as api_bp
+from authorisation import access
 from config import load_config
 from database import db
 from deployment import RedactSecrets, check_command, watch_proxy_headers
 from extensions import babel, compress, csrf, limiter, login_manager, migrate
-from pages import access, errors, i18n, once, security
 from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
+from partnerships.departure import bp as departure_bp
 from partnerships.join import bp as join_bp
 from partnerships.paper_views import allow_uploads
 from partnerships.paper_views import bp as paper_bp
@@ -42,6 +43,7 @@ from reports.jobs import prepare_submitted_pdf, worker_command
 from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
+from web import errors, i18n, once, security
 
 REDACT_SECRETS = RedactSecrets()
 
@@ -115,7 +117,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(Exception, errors.handle_unexpected_error)
 
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
-                      partnership_data_bp, join_bp, paper_bp, api_bp):
+                      partnership_data_bp, join_bp, paper_bp, departure_bp, api_bp):
         app.register_blueprint(blueprint)
     # What follows a submission in other packages: the journey announces it and imports none of them.
     response_submitted.connect(prepare_submitted_pdf, sender=app)

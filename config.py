@@ -100,7 +100,7 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_OPTIONS": dict(REDIS_TIMEOUTS),
     # No X-RateLimit-* headers on every response: working them out reads the counters of every limit that
     # applies (a Redis round trip each when shared; about 1 % of a questionnaire page in memory). A
-    # refused request still says when to try again (Retry-After, pages/errors.py).
+    # refused request still says when to try again (Retry-After, web/errors.py).
     "RATELIMIT_HEADERS_ENABLED": False,
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                            "application/json", "image/svg+xml", "text/csv"],

@@ -27,7 +27,7 @@ def hash_token(token: str) -> str:
 
 def create_token(facilitator: Facilitator, name: str, secret: str | None = None) -> tuple[ApiToken, str]:
     """A new token for this facilitator; returns the row and the token itself (never stored). ``secret``,
-    when given, is its random part (pages/once.py derives it from the form, so a repeat finds it)."""
+    when given, is its random part (web/once.py derives it from the form, so a repeat finds it)."""
     token = PREFIX + (secret or secrets.token_urlsafe(32))
     row = ApiToken(facilitator_id=facilitator.id, name=name.strip(), token_hash=hash_token(token),
                    hint=token[:HINT_LENGTH])

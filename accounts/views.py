@@ -12,14 +12,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from accounts import tokens
-from accounts.forms import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, SignInForm, SignUpForm
+from accounts import audit, tokens
+from accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm, SignUpForm
 from accounts.models import Facilitator, normalise_email, verify_nobody
 from database import db
 from extensions import limiter, login_manager
-from pages.once import derived_token, once
-from partnerships import audit, service
-from reports.service import forget_pdfs
+from web.once import derived_token, once
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -171,26 +169,3 @@ def revoke_api_token(token_id: int):
     db.session.commit()
     flash(_("The token is revoked: programs using it can no longer read your partnerships."))
     return redirect(url_for(".api_tokens"), 303)
-
-
-@bp.route("/delete", methods=["GET", "POST"])
-@login_required
-@once
-def delete_account():
-    """Delete one's own account after seeing what happens to each partnership, and confirming with the
-    password: owned partnerships pass to a co-facilitator, or are deleted with their data when nobody
-    else facilitates them."""
-    form = DeleteAccountForm()
-    plan = service.departure(current_user)
-    if form.validate_on_submit():
-        if not current_user.check_password(form.password.data):
-            form.password.errors.append(_("This is not your password. Nothing was deleted."))
-        else:
-            erased = service.delete_account(current_user._get_current_object())
-            db.session.commit()
-            forget_pdfs(erased)
-            logout_user()
-            session.clear()
-            flash(_("Your account is deleted."))
-            return redirect(url_for("pages.home"), 303)
-    return render_template("accounts/delete.html", form=form, plan=plan), 400 if form.errors else 200

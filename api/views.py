@@ -1,7 +1,7 @@
 """/api/v1/: partnerships, rounds, progress, group results and exports as JSON, and scoring a file.
 
 Every route is described in api/openapi.py (a test keeps the two in step, and schemathesis checks the
-live app against the document). Access is checked before the view (pages/access.py: ``api`` and
+live app against the document). Access is checked before the view (authorisation/access.py: ``api`` and
 ``api_member``): a token of one facilitator sees nothing of another's partnerships (404).
 """
 
@@ -13,10 +13,11 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from accounts import audit
 from api.openapi import document, file_schema_faults
 from database import db, reads_first
 from extensions import csrf, limiter
-from partnerships import audit, service
+from partnerships import service
 from partnerships.models import Partnership, Round
 from partnerships.rounds import EXPORT_MIMETYPES, export_body
 from reports.service import StoredAnswers, score_document, score_stored

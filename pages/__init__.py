@@ -1,1 +1,1 @@
-"""Public pages (home, about), language selection and error pages."""
+"""Public pages: home, About, and the health and readiness checks."""

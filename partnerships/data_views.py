@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from accounts import audit
 from database import db
-from pages.once import once
-from partnerships import audit, workshop
+from partnerships import workshop
 from partnerships.pages import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
 from reports import labels
 from reports.downloads import download_name
 from reports.service import forget_pdfs, submitted_document
+from web.once import once
 
 bp = Blueprint("partnership_data", __name__, url_prefix="/facilitator/p/<int:partnership_id>")
 

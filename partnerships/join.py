@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from database import db
 from extensions import count_failed_lookup, limiter
-from pages.once import derived_token
 from partnerships import service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
@@ -20,6 +19,7 @@ from partnerships.rounds import previous_round_of
 from questionnaire import journey
 from questionnaire.journey import looks_like_token
 from questionnaire.respondents import load_respondent, respondent_entity
+from web.once import derived_token
 
 bp = Blueprint("join", __name__)
 

@@ -21,7 +21,7 @@ from scoring.engine import WEIGHTINGS
 
 
 def load_partnership(partnership_id: int, owner_only: bool = False) -> tuple[Partnership, str]:
-    access = g.get("partnership_access")  # what the access check before the view read (pages.access)
+    access = g.get("partnership_access")  # what the access check before the view read (authorisation.access)
     if access is None or access[0].id != partnership_id:
         access = service.access_to(partnership_id, current_user)
     if access is None:

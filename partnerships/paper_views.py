@@ -15,8 +15,6 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from database import db, reads_first, write_transaction
-from pages.once import claim as once_claim
-from pages.once import once
 from partnerships import imports
 from partnerships.pages import load_round
 from partnerships.rounds import questionnaire_for
@@ -27,6 +25,8 @@ from reports import labels
 from reports.downloads import download_name, requested_paper
 from reports.pdf import PAPER_SIZES, ReportCache, render_pdf, static_path
 from reports.service import layout_fingerprint, report_cache
+from web.once import claim as once_claim
+from web.once import once
 
 bp = Blueprint("paper", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>/paper")
 

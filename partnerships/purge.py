@@ -19,8 +19,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, update
 
+from accounts import audit
 from database import db, rows_affected, utcnow
-from partnerships import audit
 from partnerships.models import Action, Consensus, Round, bump_workshop_revisions
 from questionnaire.models import Answer, Assessment, Respondent
 from reports.service import forget_pdfs

@@ -12,9 +12,9 @@ import segno
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from accounts import audit
 from accounts.models import Facilitator, normalise_email
 from database import db, utcnow
-from partnerships import audit
 from partnerships.models import Action, Membership, Partnership, Round
 from questionnaire import item_bank, journey
 from questionnaire.models import Answer, Assessment, Respondent

@@ -25,10 +25,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts import audit
 from database import db
 from extensions import limiter
-from pages.once import once
-from partnerships import audit, service
+from partnerships import service
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Membership, Round
 from partnerships.pages import (
@@ -55,6 +55,7 @@ from reports.service import (
     score_stored,
 )
 from scoring.engine import WEIGHTINGS
+from web.once import once
 
 bp = Blueprint("partnerships", __name__, url_prefix="/facilitator")
 

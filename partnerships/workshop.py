@@ -14,7 +14,7 @@ from questionnaire import item_bank
 from questionnaire.content import Questionnaire
 from reports import labels
 from scoring.dimensions import DIMENSION_IDS, DIMENSIONS
-from scoring.numbers import half_up
+from typography import half_up
 
 STEPS = ("join", *DIMENSION_IDS, "end")
 

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from database import db
-from pages.once import once
 from partnerships import service, workshop
 from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
@@ -17,6 +16,7 @@ from partnerships.rounds import enough_respondents, invite_url
 from reports import labels
 from reports.service import StoredAnswers, score_stored
 from scoring.dimensions import DIMENSION_IDS
+from web.once import once
 
 bp = Blueprint("workshop", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>")
 

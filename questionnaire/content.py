@@ -9,7 +9,7 @@ stops the app at start-up instead of confusing a respondent later.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import yaml
 
 from questionnaire import item_bank
+from typography import typeset
 
 CONTENT_DIR = Path(__file__).parent / "content"
 LANGUAGES = ("en", "fr")  # the languages every content and rule file translates, each text checked
@@ -34,21 +35,6 @@ class Localised(dict[str, str]):
     def __missing__(self, lang: str) -> str:
         return str(self[FALLBACK_LANGUAGE])
 
-# French typography: a non-breaking space before : ; ? ! and inside « », where a plain space (or none)
-# stands. Not before a colon or mark that does not end a phrase (https://, 10:30, ?x=1, !=).
-_FRENCH_SPACING = (
-    (re.compile(r"[ \t]+([:;?!»])"), "\u00a0\\1"),
-    (re.compile(r"(?<=[\w)}\]’'\"%.])([:;?!])(?=\s|$|<|\))"), "\u00a0\\1"),
-    (re.compile(r"(?<=[\w)}\]’'\"%.!?])»"), "\u00a0»"),
-    (re.compile(r"«[ \t]*"), "«\u00a0"),
-)
-
-
-def listed(texts: Iterable[str], lang: str) -> str:
-    """Texts one after another, separated by semicolons as ``lang`` sets them."""
-    return ("\u00a0; " if lang == "fr" else "; ").join(texts)
-
-
 # libyaml's parser where PyYAML was built with it (the wheels are): the same documents, parsed several
 # times faster than by the pure-Python one (the content and rule files took a third of a second).
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -59,14 +45,8 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
-def typeset(text: str, lang: str) -> str:
-    """``text`` with its language's spacing around punctuation (French: non-breaking spaces before
-    ``: ; ? !`` and inside « »); other languages unchanged."""
-    if lang != "fr":
-        return text
-    for pattern, replacement in _FRENCH_SPACING:
-        text = pattern.sub(replacement, text)
-    return text
+
+
 ITEM_TYPES = ("scale", "choice", "multi", "text")
 
 Text = Mapping[str, str]

@@ -39,7 +39,7 @@ def hash_token(token: str) -> str:
 def start_assessment(questionnaire: Questionnaire, lang: str, token: str | None = None,
                      partnership_name: str | None = None) -> tuple[Respondent, str]:
     """Create an individual assessment with its one respondent; return it with the private token (a new
-    one unless ``token`` is given: pages/once.py derives it from the form for a repeat to find it)."""
+    one unless ``token`` is given: web/once.py derives it from the form for a repeat to find it)."""
     token = token or secrets.token_urlsafe(TOKEN_BYTES)
     assessment = Assessment(questionnaire_version=questionnaire.version, partnership_name=partnership_name or None)
     respondent = Respondent(

@@ -18,8 +18,6 @@ from sqlalchemy.exc import IntegrityError
 
 from database import db, reads_first, write_transaction
 from extensions import limiter
-from pages.i18n import switch_language_to
-from pages.once import derived_token
 from questionnaire import journey
 from questionnaire.content import Item, Questionnaire, Section
 from questionnaire.forms import StartForm, from_value, section_form_class
@@ -32,6 +30,8 @@ from questionnaire.respondents import (
     refuse_if_closed,
     respondent_entity,
 )
+from web.i18n import switch_language_to
+from web.once import derived_token
 
 bp = Blueprint("questionnaire", __name__)
 

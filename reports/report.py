@@ -11,13 +11,13 @@ from babel.lists import format_list
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
-from pages.i18n import language_name, number
 from questionnaire import item_bank
-from questionnaire.content import Item, Questionnaire, listed
+from questionnaire.content import Item, Questionnaire
 from reports import charts, labels
 from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
 from scoring.catalogue import RuleSet
-from scoring.numbers import written
+from typography import listed, written
+from web.i18n import language_name, number
 
 RURAL_URBAN = {"rural_public", "urban_public"}
 # Every flagged gap between rural and urban public bodies is listed; of the other pairs only the

@@ -11,10 +11,11 @@ from typing import Any, NoReturn
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Localised, Questionnaire, load_yaml, typeset
+from questionnaire.content import LANGUAGES, Localised, Questionnaire, load_yaml
 from scoring.dimensions import DIMENSION_IDS
 from scoring.evidence import WORDS_FILE, Words, load_words
 from scoring.rules import RuleChecker, RuleError
+from typography import typeset
 
 RULES_DIR = Path(__file__).parent / "rules"
 LEVELS = ("partnership", "local", "regional", "national")

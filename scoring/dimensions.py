@@ -8,7 +8,7 @@ from math import fsum
 from typing import Any
 
 from questionnaire import item_bank
-from scoring.numbers import half_up
+from typography import half_up
 
 PRACTICE_POINTS = {"no": 0.0, "partly": 50.0, "yes": 100.0}
 

@@ -10,14 +10,13 @@ from itertools import combinations
 from typing import Any
 
 from questionnaire import item_bank
-from questionnaire.content import listed
 from scoring import anonymity
 from scoring.anonymity import RURAL_URBAN
 from scoring.assessment import Assessment, Respondent
 from scoring.catalogue import PRIORITIES, Precondition, RuleSet, Settings
 from scoring.dimensions import DIMENSIONS, RespondentScores, aggregate, cluster_mean, respondent_scores
-from scoring.numbers import half_up
 from scoring.rules import Facts, evaluate, explain
+from typography import half_up, listed
 
 WEIGHTINGS = ("organisation", "respondent")
 

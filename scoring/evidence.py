@@ -17,9 +17,9 @@ from typing import Any, NoReturn
 import yaml
 
 from questionnaire import item_bank
-from questionnaire.content import LANGUAGES, Item, Localised, Questionnaire, listed, load_yaml, typeset
+from questionnaire.content import LANGUAGES, Item, Localised, Questionnaire, load_yaml
 from scoring.dimensions import DIMENSION_IDS
-from scoring.numbers import written
+from typography import listed, typeset, written
 
 WORDS_FILE = "words.yaml"
 SUBJECTS = ("question", "dimension", "profile", "gap", "contested", "governance")

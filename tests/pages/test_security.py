@@ -58,7 +58,7 @@ def test_no_inline_script_in_any_template():
 
 
 def test_unexpected_errors_show_a_friendly_page_without_details(tmp_path, monkeypatch):
-    from pages import access
+    from authorisation import access
 
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite"})
     monkeypatch.setitem(access.ACCESS, "boom", "public")
@@ -282,7 +282,7 @@ def test_every_error_status_carries_the_security_headers(tmp_path, monkeypatch):
     from sqlalchemy.exc import OperationalError
     from werkzeug.exceptions import abort
 
-    from pages import access
+    from authorisation import access
 
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite",
                       "MAX_CONTENT_LENGTH": 1000, "WTF_CSRF_ENABLED": False})

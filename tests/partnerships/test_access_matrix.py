@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pages.access import ACCESS, POLICIES
+from authorisation.access import ACCESS, POLICIES
 
 DESTRUCTIVE = {"partnership_data.delete_partnership", "partnership_data.delete_round",
                "partnership_data.delete_respondent", "workshop.delete_action", "accounts.signout",
@@ -18,7 +18,7 @@ OWNERS_OBJECT = {"accounts.revoke_api_token"}
 
 def test_every_route_has_a_policy(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - set(ACCESS) == set(), "add the new routes to pages/access.py ACCESS"
+    assert endpoints - set(ACCESS) == set(), "add the new routes to authorisation/access.py ACCESS"
     assert set(ACCESS) - endpoints == set(), "ACCESS names routes that no longer exist"
     assert set(ACCESS.values()) <= set(POLICIES)
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from accounts.audit import AuditEntry
 from accounts.models import Facilitator
 from database import db, utcnow
-from partnerships.audit import AuditEntry
 from partnerships.models import Membership, Partnership
 from tests.partnerships.conftest import PASSWORD
 from tests.partnerships.test_api import bearer, create_token

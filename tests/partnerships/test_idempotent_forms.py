@@ -172,7 +172,7 @@ def same_page_twice(app, client, page_url: str, post_url: str, data: dict, actio
 
 
 def test_every_other_form_gives_the_first_ones_page(app, full_round, signed_in):
-    from partnerships.audit import AuditEntry
+    from accounts.audit import AuditEntry
 
     client, base = full_round["client"], full_round["base"]
     partnership = f"/facilitator/p/{full_round['partnership_id']}"

@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from questionnaire.content import typeset
-from scoring.numbers import half_up, written
+from typography import half_up, typeset, written
 
 
 @pytest.mark.parametrize(("value", "places", "expected"), [

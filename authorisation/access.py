@@ -34,7 +34,7 @@ ACCESS: dict[str, str] = {
     "accounts.signup": "public",
     "accounts.signout": "public",
     "accounts.change_password": "facilitator",
-    "accounts.delete_account": "facilitator",
+    "departure.delete_account": "facilitator",
     "join.enter_code": "public",
     "join.join_round": "invitation",
     "join.published_results": "respondent",

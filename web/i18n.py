@@ -8,8 +8,7 @@ from babel import Locale
 from flask import current_app, g, has_app_context, request, session, url_for
 from flask_babel import get_translations
 
-from questionnaire.content import typeset
-from scoring.numbers import written
+from typography import typeset, written
 
 
 def language_name(code: str) -> str:
