@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts.cli import users_cli
+from accounts.tokens import facilitator_for
 from accounts.views import bp as accounts_bp
 from api.views import bp as api_bp
 from authorisation import access
@@ -30,12 +31,13 @@ from partnerships.join import bp as join_bp
 from partnerships.paper_views import allow_uploads
 from partnerships.paper_views import bp as paper_bp
 from partnerships.purge import purge_command
+from partnerships.service import access_to, rounds_around
 from partnerships.views import bp as partnerships_bp
 from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, FALLBACK_LANGUAGE, ContentError, load_all
 from questionnaire.content import LANGUAGES as CONTENT_LANGUAGES
-from questionnaire.journey import response_submitted
+from questionnaire.journey import find_respondent, response_submitted
 from questionnaire.rendering import choice_options, items_html
 from questionnaire.views import bp as questionnaire_bp
 from reports.cli import report_command, score_command
@@ -103,7 +105,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     app.before_request(watch_proxy_headers)
-    app.before_request(access.enforce_access)
+    access.init_app(app, access.Lookups(respondent=find_respondent, api_facilitator=facilitator_for,
+                                        membership=access_to, rounds=rounds_around))
     app.before_request(i18n.remember_requested_language)
     app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html, once_value=once.new_value,
                                  number=i18n.number, colon=i18n.colon, semicolon=i18n.semicolon)

@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts import audit, tokens
 from accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm, SignUpForm
 from accounts.models import Facilitator, normalise_email, verify_nobody
+from authorisation.access import policy
 from database import db
 from extensions import limiter, login_manager
 from web.once import derived_token, once
@@ -66,6 +67,7 @@ def _sign_in(facilitator: Facilitator) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 @once
+@policy("public")
 def signup():
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404, description=_("Sign-up is closed on this installation. Ask its administrator for an account."))
@@ -87,6 +89,7 @@ def signup():
 
 @bp.route("/signin", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNIN_RATE_LIMIT"], methods=["POST"])
+@policy("public")
 def signin():
     form = SignInForm()
     if form.validate_on_submit():
@@ -104,6 +107,7 @@ def signin():
 
 
 @bp.post("/signout")
+@policy("public")
 def signout():
     if current_user.is_authenticated:
         # The cookie is the session: a copy of it (another tab, a stolen one) must stop working too, so
@@ -116,8 +120,8 @@ def signout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@login_required
 @once
+@policy("facilitator")
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -133,7 +137,7 @@ def change_password():
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
-@login_required
+@policy("facilitator")
 def api_tokens():
     """Personal API tokens: a new one is shown once, here, and never again."""
     form = ApiTokenForm()
@@ -159,8 +163,8 @@ def api_tokens():
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@login_required
 @once
+@policy("facilitator")
 def revoke_api_token(token_id: int):
     name = tokens.revoke(current_user, token_id)
     if name is None:

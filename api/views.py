@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from accounts import audit
 from api.openapi import document, file_schema_faults
-from database import db, reads_first
+from authorisation.access import FacilitatorAccess, MemberAccess, RoundAccess, policy
+from database import reads_first
 from extensions import csrf, limiter
 from partnerships import service
 from partnerships.models import Partnership, Round
@@ -51,20 +51,6 @@ def _partnership_data(partnership: Partnership, role: str) -> dict[str, Any]:
             "rounds": [_round_data(r) for r in partnership.rounds]}
 
 
-def _partnership() -> Partnership:
-    return db.session.get(Partnership, (request.view_args or {})["partnership_id"]) or abort(404)
-
-
-def _round() -> Round:
-    view_args = request.view_args or {}
-    round_ = db.session.execute(select(Round).where(
-        Round.partnership_id == view_args["partnership_id"],
-        Round.number == view_args["number"])).scalar_one_or_none()
-    if round_ is None:
-        abort(404, description="No such round in this partnership.")
-    return round_
-
-
 def _options() -> tuple[str, str]:
     """The weighting and language asked for in the query string (400 for anything unknown)."""
     weighting = request.args.get("weighting", "organisation")
@@ -77,36 +63,42 @@ def _options() -> tuple[str, str]:
 
 
 @bp.get("/openapi.json")
+@policy("public")
 def openapi():
     return jsonify(document())
 
 
 @bp.get("/partnerships")
-def list_partnerships():
-    rows = service.partnerships_of(g.api_facilitator)
+@policy("api")
+def list_partnerships(access: FacilitatorAccess):
+    rows = service.partnerships_of(access.facilitator)
     return jsonify({"partnerships": [_partnership_data(p, role) for p, role in rows]})
 
 
 @bp.get("/partnerships/<int:partnership_id>")
-def get_partnership(partnership_id: int):
-    return jsonify(_partnership_data(_partnership(), g.partnership_role))
+@policy("api_member")
+def get_partnership(partnership_id: int, access: MemberAccess):
+    return jsonify(_partnership_data(access.partnership, access.role))
 
 
 @bp.get("/partnerships/<int:partnership_id>/rounds")
-def list_rounds(partnership_id: int):
-    return jsonify({"rounds": [_round_data(r) for r in _partnership().rounds]})
+@policy("api_member")
+def list_rounds(partnership_id: int, access: MemberAccess):
+    return jsonify({"rounds": [_round_data(r) for r in access.partnership.rounds]})
 
 
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/progress")
-def round_progress(partnership_id: int, number: int):
-    return jsonify(service.progress(_round()))
+@policy("api_member")
+def round_progress(partnership_id: int, number: int, access: RoundAccess):
+    return jsonify(service.progress(access.round))
 
 
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/result")
-def round_result(partnership_id: int, number: int):
+@policy("api_member")
+def round_result(partnership_id: int, number: int, access: RoundAccess):
     """The group result (docs/assessment-model.md §8) of the round's submitted respondents."""
     weighting, lang = _options()
-    round_ = _round()
+    round_ = access.round
     stored = StoredAnswers.of_round(round_)
     minimum = current_app.extensions["rupa.rules"].settings.min_group_size
     if stored.count < minimum:
@@ -117,20 +109,22 @@ def round_result(partnership_id: int, number: int):
 
 
 @bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
-def round_export(partnership_id: int, number: int, kind: str):
+@policy("api_member")
+def round_export(partnership_id: int, number: int, kind: str, access: RoundAccess):
     """The round's submitted answers: the assessment file (JSON), or one row per respondent (CSV, XLSX)."""
-    round_ = _round()
+    round_ = access.round
     with force_locale("en"):
         body = export_body(round_, kind, "en")
     if body is None:
         return api_error(409, "no_answers", "Nobody has submitted answers in this round yet.")
-    audit.record_now("export", round_.partnership_id, by=g.api_facilitator, round=round_.number,
+    audit.record_now("export", round_.partnership_id, by=access.facilitator, round=round_.number,
                      format=f"{kind.upper()} (API)")
     return Response(body, mimetype=EXPORT_MIMETYPES[kind])
 
 
 @bp.post("/score")
 @reads_first  # scoring a large file must not hold SQLite's write lock: it only reads the caller's token
+@policy("api")
 def score_file():
     """Score an assessment file sent as the request body; faults are listed, nothing is stored."""
     weighting, lang = _options()

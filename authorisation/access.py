@@ -1,4 +1,4 @@
-"""Who may open which route: one table, enforced before every request.
+"""Who may open which route: a policy declared beside each view, checked once, default deny.
 
 Policies:
 - ``public``: anyone.
@@ -11,147 +11,180 @@ Policies:
 - ``api``: a request carrying a facilitator's personal API token (``Authorization: Bearer …``; else 401).
 - ``api_member``: such a token of the partnership's owner or a co-facilitator (other tokens: 404).
 
-A route missing from the table is refused (404) and fails the access test: a new route cannot go
-unnoticed. Views still load their objects with the same checks, as a second line.
+``@policy("member")`` under a view's route declares its policy. The check loads what it checks (the
+respondent, the facilitator, the partnership with the facilitator's role, the round the URL names with
+the one before it) and hands it to the view as its ``access`` argument when the view has one: nothing is
+looked up twice. A route without a policy is refused (404) before anything else runs, and
+:func:`access_table` (every route's policy, which SECURITY.md documents) fails the access test.
 """
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, request, url_for
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from extensions import count_failed_lookup, refuse_after_failed_lookups
 
-ACCESS: dict[str, str] = {
-    "static": "public",
-    "pages.home": "public",
-    "pages.about": "public",
-    "pages.health": "public",
-    "pages.ready": "public",
-    "accounts.signin": "public",
-    "accounts.signup": "public",
-    "accounts.signout": "public",
-    "accounts.change_password": "facilitator",
-    "departure.delete_account": "facilitator",
-    "join.enter_code": "public",
-    "join.join_round": "invitation",
-    "join.published_results": "respondent",
-    "questionnaire.start": "public",
-    "questionnaire.resume": "respondent",
-    "questionnaire.welcome": "respondent",
-    "questionnaire.saved": "respondent",
-    "questionnaire.section": "respondent",
-    "questionnaire.review": "respondent",
-    "questionnaire.submit": "respondent",
-    "reports.done": "respondent",
-    "reports.report_page": "respondent",
-    "reports.report_pdf_download": "respondent",
-    "partnerships.index": "facilitator",
-    "partnerships.create": "facilitator",
-    "partnerships.detail": "member",
-    "partnerships.profile": "member",
-    "partnerships.add_facilitator": "owner",
-    "partnerships.remove_facilitator": "owner",
-    "partnerships.activity": "owner",
-    "partnerships.open_round": "member",
-    "partnerships.dashboard": "member",
-    "partnerships.progress_json": "member",
-    "partnerships.round_action": "member",
-    "partnerships.results": "member",
-    "partnerships.round_pdf": "member",
-    "partnerships.export": "member",
-    "partnership_data.export_all": "member",
-    "partnership_data.delete_partnership": "owner",
-    "partnership_data.delete_round": "member",
-    "partnership_data.respondents": "member",
-    "partnership_data.delete_respondent": "member",
-    "workshop.projector": "member",
-    "workshop.projector_state": "member",
-    "workshop.move": "member",
-    "workshop.consensus": "member",
-    "workshop.actions": "member",
-    "workshop.edit_action": "member",
-    "workshop.delete_action": "member",
-    "accounts.api_tokens": "facilitator",
-    "accounts.revoke_api_token": "facilitator",
-    "paper.blank_questionnaire": "member",
-    "paper.enter": "member",
-    "paper.upload": "member",
-    "api.openapi": "public",
-    "api.list_partnerships": "api",
-    "api.get_partnership": "api_member",
-    "api.list_rounds": "api_member",
-    "api.round_progress": "api_member",
-    "api.round_result": "api_member",
-    "api.round_export": "api_member",
-    "api.score_file": "api",
-}
+if TYPE_CHECKING:
+    from accounts.models import Facilitator
+    from partnerships.models import Partnership, Round
+    from questionnaire.journey import RespondentView
+
 MAX_ID = 2**31 - 1
 POLICIES = ("public", "respondent", "invitation", "facilitator", "member", "owner", "api", "api_member")
 
 
-def enforce_access() -> Response | None:
-    """The before-request check of ACCESS for the matched route."""
-    if request.endpoint is None:  # no route matched: the 404/405 handler answers
-        return None
-    policy = ACCESS.get(request.endpoint)
-    if policy is None:
+@dataclass(frozen=True)
+class RespondentAccess:
+    """A respondent's page: the private token and the respondent it names."""
+
+    token: str
+    respondent: RespondentView
+
+
+@dataclass(frozen=True)
+class FacilitatorAccess:
+    """A facilitator's page (or an API call): the signed-in facilitator, or the API token's."""
+
+    facilitator: Facilitator
+
+
+@dataclass(frozen=True)
+class MemberAccess(FacilitatorAccess):
+    """A page of one partnership: the partnership and the facilitator's role in it."""
+
+    partnership: Partnership
+    role: str
+
+
+@dataclass(frozen=True)
+class RoundAccess(MemberAccess):
+    """A page of one of the partnership's rounds: that round and the one before it (None for the first),
+    read in one statement with their assessments."""
+
+    round: Round
+    previous: Round | None
+
+
+Granted = RespondentAccess | FacilitatorAccess | None
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the checks read, given by the packages that own it (create_app wires them): authorisation
+    imports none of the packages whose views it guards."""
+
+    respondent: Callable[[str, int], RespondentView | None]  # token, maximum age in days
+    api_facilitator: Callable[[str | None], Facilitator | None]  # the Authorization header
+    membership: Callable[[int, Facilitator], tuple[Partnership, str] | None]  # partnership id, facilitator
+    rounds: Callable[[Partnership, int], tuple[Round | None, Round | None]]  # a round and the one before
+
+
+def init_app(app: Flask, lookups: Lookups) -> None:
+    app.extensions["rupa.access"] = lookups
+    app.before_request(refuse_undeclared)
+
+
+def _lookups() -> Lookups:
+    found: Lookups = current_app.extensions["rupa.access"]
+    return found
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def policy(name: str) -> Callable[[View], View]:
+    """Declare a view's access policy; the view is called only when the policy grants access, with what
+    the check loaded as ``access`` when the view takes that argument."""
+    if name not in POLICIES:
+        raise ValueError(f"unknown access policy {name!r} (known: {', '.join(POLICIES)})")
+
+    def declare(view: View) -> View:
+        wants = "access" in inspect.signature(view).parameters
+
+        @functools.wraps(view)
+        def checked(**args: Any) -> Any:
+            granted = grant(name, args)
+            if isinstance(granted, Response):
+                return granted
+            return view(**args, access=granted) if wants else view(**args)
+
+        checked.access_policy = name  # type: ignore[attr-defined]
+        return cast(View, checked)
+
+    return declare
+
+
+def access_table(app: Flask) -> dict[str, str | None]:
+    """Every route's policy (None: none declared, so refused)."""
+    return {rule.endpoint: "public" if rule.endpoint == "static"
+            else getattr(app.view_functions[rule.endpoint], "access_policy", None)
+            for rule in app.url_map.iter_rules()}
+
+
+def refuse_undeclared() -> None:
+    """Before every request: a route without a policy, or an id no row can have, is not found."""
+    if request.endpoint is None or request.endpoint == "static":  # no route matched: the 404/405 handler
+        return
+    if getattr(current_app.view_functions[request.endpoint], "access_policy", None) is None:
         current_app.logger.error("route %s has no access policy: refused", request.endpoint)
         abort(404)
     if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
         abort(404)  # no row has such an id, and PostgreSQL would refuse to compare it with an integer column
-    if policy == "public":
-        return None
-    args = request.view_args or {}
-    if policy == "respondent":
-        from questionnaire.journey import find_respondent
 
+
+def grant(name: str, args: dict[str, Any]) -> Granted | Response:
+    """Check one policy for a request to a view with these URL arguments: what it loaded, a redirect to
+    the sign-in page, or an abort (401, 403, 404, 429)."""
+    if name == "public":
+        return None
+    if name == "respondent":
         token = args.get("token", "")
         refuse_after_failed_lookups()
-        respondent = find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
-        g.respondent_found = (token, respondent)  # the view's own check reuses it: one query, not two
+        respondent = _lookups().respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
         if respondent is None:
             count_failed_lookup()
             abort(404, description=_(
                 "This resume link is unknown or has expired. Check that you copied the whole link, "
                 "or start a new self-assessment."))
-        return None
-    if policy == "invitation":
+        return RespondentAccess(token, respondent)
+    if name == "invitation":
         refuse_after_failed_lookups()
         return None  # the view answers 404 for an unknown invitation (and counts it) and 409 for a closed round
-    if policy in ("api", "api_member"):
-        _check_api_token(policy, args)
-        return None
+    if name in ("api", "api_member"):
+        facilitator = _lookups().api_facilitator(request.headers.get("Authorization"))
+        if facilitator is None:
+            abort(401, description="Send a personal API token as 'Authorization: Bearer <token>' "
+                                   "(create one on your account's API tokens page).")
+        if name == "api":
+            return FacilitatorAccess(facilitator)
+        return _member(name, facilitator, args, api=True)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
-    if policy == "facilitator":
-        return None
-    from partnerships.service import access_to
+    facilitator = current_user._get_current_object()
+    if name == "facilitator":
+        return FacilitatorAccess(facilitator)
+    return _member(name, facilitator, args, api=False)
 
-    access = access_to(args.get("partnership_id", -1), current_user)
+
+def _member(name: str, facilitator: Facilitator, args: dict[str, Any], api: bool) -> MemberAccess:
+    access = _lookups().membership(args.get("partnership_id", -1), facilitator)
     if access is None:  # never theirs, deleted, or their access was taken away: the same answer for each
-        abort(404, description=_("This partnership does not exist, or you do not (or no longer) have access to "
-                                 "it. Ask its owner if you should."))
-    g.partnership_access = access  # the view's load_partnership takes it: one statement, not three
-    role = g.partnership_role = access[1]
-    if policy == "owner" and role != "owner":
-        abort(403)
-    return None
-
-
-def _check_api_token(policy: str, args: dict) -> None:
-    from accounts.tokens import facilitator_for
-    from partnerships.service import role_of
-
-    facilitator = facilitator_for(request.headers.get("Authorization"))
-    if facilitator is None:
-        abort(401, description="Send a personal API token as 'Authorization: Bearer <token>' "
-                               "(create one on your account's API tokens page).")
-    g.api_facilitator = facilitator
-    if policy == "api_member":
-        role = role_of(args.get("partnership_id", -1), facilitator)
-        if role is None:
-            abort(404)
-        g.partnership_role = role
+        abort(404, description="No such partnership, or your token has no access to it." if api else _(
+            "This partnership does not exist, or you do not (or no longer) have access to it. Ask its owner "
+            "if you should."))
+    partnership, role = access
+    if name == "owner" and role != "owner":
+        abort(403, description=_("Only the partnership's owner can do this."))
+    if "number" not in args:
+        return MemberAccess(facilitator, partnership, role)
+    round_, previous = _lookups().rounds(partnership, args["number"])
+    if round_ is None:
+        abort(404, description="No such round in this partnership." if api else None)
+    return RoundAccess(facilitator, partnership, role, round_, previous)

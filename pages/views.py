@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template
 from sqlalchemy import text
 
+from authorisation.access import policy
 from database import db
 from questionnaire.forms import StartForm
 
@@ -12,16 +13,19 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@policy("public")
 def home():
     return render_template("pages/home.html", form=StartForm())
 
 
 @bp.get("/about")
+@policy("public")
 def about():
     return render_template("pages/about.html")
 
 
 @bp.get("/health")
+@policy("public")
 def health():
     """Liveness for a load balancer: the process answers (no database round trip). Also the benchmarks'
     "hello" floor: the cheapest request the same app and server can answer."""
@@ -29,6 +33,7 @@ def health():
 
 
 @bp.get("/health/ready")
+@policy("public")
 def ready():
     """Readiness: 200 when the database answers, 503 when it does not. Redis is reported but does not make
     a host unready: RUPA works on without it (rate limits in memory, PDFs rendered in the request), and

@@ -8,13 +8,12 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from accounts import audit
+from authorisation.access import MemberAccess, RoundAccess, policy
 from database import db
 from partnerships import workshop
-from partnerships.pages import load_partnership, load_round
 from questionnaire.models import Answer, Respondent
 from reports import labels
 from reports.downloads import download_name
@@ -24,15 +23,10 @@ from web.once import once
 bp = Blueprint("partnership_data", __name__, url_prefix="/facilitator/p/<int:partnership_id>")
 
 
-@bp.before_request
-@login_required
-def require_facilitator():
-    """Every page here needs a signed-in facilitator (and load_partnership checks access)."""
-
-
 @bp.get("/export.json")
-def export_all(partnership_id: int):
-    partnership, _role = load_partnership(partnership_id)
+@policy("member")
+def export_all(partnership_id: int, access: MemberAccess):
+    partnership = access.partnership
     data: dict[str, Any] = {
         "partnership": {"name": partnership.name, "region": partnership.region,
                         "region_type": partnership.region_type, "profile": partnership.profile,
@@ -67,8 +61,9 @@ def export_all(partnership_id: int):
 
 @bp.route("/delete", methods=["GET", "POST"])
 @once
-def delete_partnership(partnership_id: int):
-    partnership, _role = load_partnership(partnership_id, owner_only=True)
+@policy("owner")
+def delete_partnership(partnership_id: int, access: MemberAccess):
+    partnership = access.partnership
     if request.method == "POST" and request.form.get("confirm") == partnership.name:
         assessments = [r.assessment_id for r in partnership.rounds]
         db.session.delete(partnership)
@@ -84,8 +79,9 @@ def delete_partnership(partnership_id: int):
 
 @bp.route("/rounds/<int:number>/delete", methods=["GET", "POST"])
 @once
-def delete_round(partnership_id: int, number: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def delete_round(partnership_id: int, number: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     if request.method == "POST":
         db.session.delete(round_)
         audit.record("delete_round", partnership.id, round=number)
@@ -97,9 +93,10 @@ def delete_round(partnership_id: int, number: int):
 
 
 @bp.get("/rounds/<int:number>/respondents")
-def respondents(partnership_id: int, number: int):
+@policy("member")
+def respondents(partnership_id: int, number: int, access: RoundAccess):
     """The round's respondents by number, group and state: never their answers."""
-    partnership, round_ = load_round(partnership_id, number)
+    partnership, round_ = access.partnership, access.round
     groups: dict[int, str] = dict(db.session.execute(select(Answer.respondent_id, Answer.value).join(Respondent).where(
         Respondent.assessment_id == round_.assessment_id, Answer.item_id == "respondent.group")).all())
     rows = [{"id": r.id, "number": n, "group": labels.GROUPS.get(groups.get(r.id) or "", "—"), "status": r.status,
@@ -110,8 +107,9 @@ def respondents(partnership_id: int, number: int):
 
 @bp.route("/rounds/<int:number>/respondents/<int:respondent_id>/delete", methods=["GET", "POST"])
 @once
-def delete_respondent(partnership_id: int, number: int, respondent_id: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def delete_respondent(partnership_id: int, number: int, respondent_id: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     respondent = db.session.get(Respondent, respondent_id)
     if respondent is None or respondent.assessment_id != round_.assessment_id:
         abort(404)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
 from accounts.forms import DeleteAccountForm
+from authorisation.access import policy
 from database import db
 from partnerships import service
 from reports.service import forget_pdfs
@@ -19,8 +20,8 @@ bp = Blueprint("departure", __name__, url_prefix="/account")
 
 
 @bp.route("/delete", methods=["GET", "POST"])
-@login_required
 @once
+@policy("facilitator")
 def delete_account() -> ResponseReturnValue:
     """Delete one's own account after seeing what happens to each partnership, and confirming with the
     password: owned partnerships pass to a co-facilitator, or are deleted with their data when nobody

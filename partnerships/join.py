@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from authorisation.access import RespondentAccess, policy
 from database import db
 from extensions import count_failed_lookup, limiter
 from partnerships import service
@@ -27,6 +28,7 @@ bp = Blueprint("join", __name__)
 @bp.route("/join", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"],
                deduct_when=lambda response: response.status_code == 404)
+@policy("public")
 def enter_code():
     """Only wrong codes count towards the limit: guessing is slowed, a room behind one address is not."""
     form = JoinCodeForm()
@@ -42,6 +44,7 @@ def enter_code():
 
 @bp.route("/j/<invite_token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_ROUND_RATE_LIMIT"], methods=["POST"])
+@policy("invitation")
 def join_round(invite_token: str):
     round_ = db.session.execute(select(Round).where(Round.invite_token == invite_token)).scalar_one_or_none() \
         if looks_like_token(invite_token) else None
@@ -72,8 +75,9 @@ def join_round(invite_token: str):
 
 
 @bp.get("/r/<token>/group")
-def published_results(token: str):
-    respondent, _questionnaire = load_respondent(token)
+@policy("respondent")
+def published_results(token: str, access: RespondentAccess):
+    respondent, _questionnaire = load_respondent(access)
     round_ = respondent_entity(respondent).assessment.round
     if round_ is None or not round_.is_published:
         abort(404, description=_("The partnership's results have not been published."))

@@ -7,16 +7,15 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import LazyString, force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from authorisation.access import RoundAccess, policy
 from database import db, reads_first, write_transaction
 from partnerships import imports
-from partnerships.pages import load_round
 from partnerships.rounds import questionnaire_for
 from questionnaire import item_bank, paper
 from questionnaire.content import Item, Questionnaire, Section
@@ -29,12 +28,6 @@ from web.once import claim as once_claim
 from web.once import once
 
 bp = Blueprint("paper", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>/paper")
-
-
-@bp.before_request
-@login_required
-def require_facilitator():
-    """Every page here needs a signed-in facilitator (and load_round checks the partnership)."""
 
 
 def paper_sections(questionnaire: Questionnaire) -> list[tuple[Section, tuple[Item, ...]]]:
@@ -61,9 +54,10 @@ def _runs(items: tuple[Item, ...]) -> list[list[Item]]:
 
 
 @bp.get("/questionnaire.pdf")
-def blank_questionnaire(partnership_id: int, number: int):
+@policy("member")
+def blank_questionnaire(partnership_id: int, number: int, access: RoundAccess):
     """The blank questionnaire to print: tick boxes with their codes, item ids in small print."""
-    partnership, round_ = load_round(partnership_id, number)
+    partnership, round_ = access.partnership, access.round
     size, lang = requested_paper(), str(get_locale())
     questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
     key = ReportCache.key("paper-questionnaire", questionnaire.version, lang, size, partnership.name,
@@ -149,9 +143,10 @@ def _next_reference(taken: set[str]) -> str:
 
 @bp.route("/enter", methods=["GET", "POST"])
 @once
-def enter(partnership_id: int, number: int):
+@policy("member")
+def enter(partnership_id: int, number: int, access: RoundAccess):
     """Type in one paper form; on saving, the next blank form opens with the next form number."""
-    partnership, round_ = load_round(partnership_id, number)
+    partnership, round_ = access.partnership, access.round
     questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
     taken = imports.taken_references(round_.assessment)
     form = entry_form_class(questionnaire)()
@@ -205,9 +200,10 @@ class UploadForm(FlaskForm):
 @bp.route("/upload", methods=["GET", "POST"])
 @once  # above @reads_first: it records the submission in the view's own write transaction
 @reads_first
-def upload(partnership_id: int, number: int):
+@policy("member")
+def upload(partnership_id: int, number: int, access: RoundAccess):
     """Upload paper answers in the export format: stored whole, or not at all with every fault listed."""
-    partnership, round_ = load_round(partnership_id, number)
+    partnership, round_ = access.partnership, access.round
     form = UploadForm()
     faults: list[imports.Fault] = []
     status = 200

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import segno
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from accounts import audit
 from accounts.models import Facilitator, normalise_email
@@ -125,6 +126,15 @@ def access_to(partnership_id: int, facilitator: Facilitator) -> tuple[Partnershi
         .where(Partnership.id == partnership_id, Membership.facilitator_id == facilitator.id)
     ).one_or_none()
     return (row[0], row[1]) if row is not None else None
+
+
+def rounds_around(partnership: Partnership, number: int) -> tuple[Round | None, Round | None]:
+    """The partnership's round ``number`` and the one before it (None where there is none), with their
+    assessments, in one statement."""
+    rounds = {round_.number: round_ for round_ in db.session.execute(
+        select(Round).options(joinedload(Round.assessment))
+        .where(Round.partnership_id == partnership.id, Round.number.in_([number, number - 1]))).scalars()}
+    return rounds.get(number), rounds.get(number - 1)
 
 
 def role_of(partnership_id: int, facilitator: Facilitator) -> str | None:

@@ -1,7 +1,8 @@
 """The facilitator's side: partnerships, rounds, invitations, live progress, group results, exports.
 
-Every URL that names a partnership is loaded through ``load_partnership``: a facilitator who neither
-owns nor co-facilitates it gets 404, as if it did not exist.
+Every URL that names a partnership is loaded by its access policy (authorisation.access), which hands the
+view the partnership and the facilitator's role: a facilitator who neither owns nor co-facilitates it
+gets 404, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from accounts import audit
+from authorisation.access import MemberAccess, RoundAccess, policy
 from database import db
 from extensions import limiter
 from partnerships import service
@@ -33,9 +35,6 @@ from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Membership, Round
 from partnerships.pages import (
     group_report_page,
-    load_partnership,
-    load_round,
-    load_round_and_previous,
     requested_weighting,
 )
 from partnerships.rounds import (
@@ -60,13 +59,8 @@ from web.once import once
 bp = Blueprint("partnerships", __name__, url_prefix="/facilitator")
 
 
-@bp.before_request
-@login_required
-def require_facilitator():
-    """Every page here needs a signed-in facilitator."""
-
-
 @bp.get("/")
+@policy("facilitator")
 def index():
     return render_template("partnerships/index.html", page=service.partnership_page(current_user, _page_number()),
                            form=PartnershipForm(formdata=None))
@@ -79,6 +73,7 @@ def _page_number() -> int:
 
 @bp.post("/partnerships")
 @once
+@policy("facilitator")
 def create():
     form = PartnershipForm()
     if not form.validate():
@@ -90,8 +85,9 @@ def create():
 
 
 @bp.get("/p/<int:partnership_id>")
-def detail(partnership_id: int):
-    partnership, role = load_partnership(partnership_id)
+@policy("member")
+def detail(partnership_id: int, access: MemberAccess):
+    partnership, role = access.partnership, access.role
     return render_template("partnerships/detail.html", partnership=partnership, role=role,
                            invite_form=CoFacilitatorForm(formdata=None))
 
@@ -104,8 +100,9 @@ def _profile_items():
 
 @bp.route("/p/<int:partnership_id>/profile", methods=["GET", "POST"])
 @once
-def profile(partnership_id: int):
-    partnership, _role = load_partnership(partnership_id)
+@policy("member")
+def profile(partnership_id: int, access: MemberAccess):
+    partnership = access.partnership
     questionnaire, items = _profile_items()
     form_class = section_form_class(questionnaire, "profile", items)
     if request.method == "POST":
@@ -128,8 +125,9 @@ def profile(partnership_id: int):
 
 @bp.post("/p/<int:partnership_id>/facilitators")
 @once
-def add_facilitator(partnership_id: int):
-    partnership, role = load_partnership(partnership_id, owner_only=True)
+@policy("owner")
+def add_facilitator(partnership_id: int, access: MemberAccess):
+    partnership, role = access.partnership, access.role
     form = CoFacilitatorForm()
     if form.validate():
         added = service.add_co_facilitator(partnership, form.email.data)
@@ -146,9 +144,10 @@ def add_facilitator(partnership_id: int):
 
 @bp.post("/p/<int:partnership_id>/facilitators/<int:membership_id>/remove")
 @once
-def remove_facilitator(partnership_id: int, membership_id: int):
+@policy("owner")
+def remove_facilitator(partnership_id: int, membership_id: int, access: MemberAccess):
     """The owner takes a co-facilitator's access away; their open pages answer 404 from the next click."""
-    partnership, _role = load_partnership(partnership_id, owner_only=True)
+    partnership = access.partnership
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.partnership_id != partnership.id or membership.role != "co_facilitator":
         abort(404, description=_("This person is not a co-facilitator of the partnership (any more)."))
@@ -161,25 +160,28 @@ def remove_facilitator(partnership_id: int, membership_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/activity")
-def activity(partnership_id: int):
+@policy("owner")
+def activity(partnership_id: int, access: MemberAccess):
     """Who exported, published, deleted or changed access, and when: for the owner."""
-    partnership, role = load_partnership(partnership_id, owner_only=True)
+    partnership = access.partnership
     return render_template("partnerships/activity.html", partnership=partnership,
                            entries=audit.entries(partnership_id=partnership.id))
 
 
 @bp.post("/p/<int:partnership_id>/rounds")
 @once
-def open_round(partnership_id: int):
-    partnership, _role = load_partnership(partnership_id)
+@policy("member")
+def open_round(partnership_id: int, access: MemberAccess):
+    partnership = access.partnership
     round_ = service.open_round(partnership, current_app.config["QUESTIONNAIRE_VERSION"])
     db.session.commit()
     return redirect(url_for(".dashboard", partnership_id=partnership.id, number=round_.number), 303)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>")
-def dashboard(partnership_id: int, number: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def dashboard(partnership_id: int, number: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     invite = invite_url(round_)
     return render_template(
         "partnerships/dashboard.html", partnership=partnership, round=round_, invite_url=invite,
@@ -190,8 +192,9 @@ def dashboard(partnership_id: int, number: int):
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/progress.json")
-def progress_json(partnership_id: int, number: int):
-    _partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def progress_json(partnership_id: int, number: int, access: RoundAccess):
+    round_ = access.round
     response = jsonify(service.progress(round_))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -199,8 +202,9 @@ def progress_json(partnership_id: int, number: int):
 
 @bp.post("/p/<int:partnership_id>/rounds/<int:number>/<any(close, reopen, publish, unpublish):action>")
 @once
-def round_action(partnership_id: int, number: int, action: str):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def round_action(partnership_id: int, number: int, action: str, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     if action in ("close", "reopen"):
         service.set_open(round_, action == "reopen")
     else:
@@ -217,8 +221,9 @@ def round_action(partnership_id: int, number: int, action: str):
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/results")
-def results(partnership_id: int, number: int):
-    partnership, round_, previous = load_round_and_previous(partnership_id, number)
+@policy("member")
+def results(partnership_id: int, number: int, access: RoundAccess):
+    partnership, round_, previous = access.partnership, access.round, access.previous
     weighting = requested_weighting()
     args: dict[str, Any] = {"partnership_id": partnership.id, "number": number, "weighting": weighting,
                             "lang": str(get_locale())}
@@ -230,8 +235,9 @@ def results(partnership_id: int, number: int):
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/report.pdf")
 @limiter.limit(lambda: current_app.config["PDF_RENDER_RATE_LIMIT"], deduct_when=lambda _response: rendered_pdf())
-def round_pdf(partnership_id: int, number: int):
-    _partnership, round_, previous = load_round_and_previous(partnership_id, number)
+@policy("member")
+def round_pdf(partnership_id: int, number: int, access: RoundAccess):
+    round_, previous = access.round, access.previous
     return pdf_response(round_, previous, requested_weighting())
 
 
@@ -248,8 +254,9 @@ def pdf_response(round_: Round, previous: Round | None, weighting: str) -> Respo
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
-def export(partnership_id: int, number: int, kind: str):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def export(partnership_id: int, number: int, kind: str, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     body = export_body(round_, kind, str(get_locale()))
     if body is None:
         abort(404, description=_("Nobody has submitted answers in this round yet."))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from authorisation.access import RoundAccess, policy
 from database import db
 from partnerships import service, workshop
 from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
-from partnerships.pages import load_round
 from partnerships.rounds import enough_respondents, invite_url
 from reports import labels
 from reports.service import StoredAnswers, score_stored
@@ -19,12 +18,6 @@ from scoring.dimensions import DIMENSION_IDS
 from web.once import once
 
 bp = Blueprint("workshop", __name__, url_prefix="/facilitator/p/<int:partnership_id>/rounds/<int:number>")
-
-
-@bp.before_request
-@login_required
-def require_facilitator():
-    """Every workshop page needs a signed-in facilitator (and load_round checks access)."""
 
 
 def round_result(round_, lang: str):
@@ -36,8 +29,9 @@ def round_result(round_, lang: str):
 
 
 @bp.get("/projector")
-def projector(partnership_id: int, number: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def projector(partnership_id: int, number: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     lang = str(get_locale())
     step = round_.workshop_step if round_.workshop_step in workshop.STEPS else "join"
     document, result = round_result(round_, lang)
@@ -60,9 +54,10 @@ def projector(partnership_id: int, number: int):
 
 
 @bp.get("/projector.json")
-def projector_state(partnership_id: int, number: int):
+@policy("member")
+def projector_state(partnership_id: int, number: int, access: RoundAccess):
     """What the projector shows depends on these: when one changes, the page reloads itself."""
-    _partnership, round_ = load_round(partnership_id, number)
+    round_ = access.round
     progress = service.progress(round_)
     response = jsonify({"step": round_.workshop_step, "submitted": progress["totals"]["submitted"],
                         "joined": progress["totals"]["joined"], "consensus": len(round_.consensus)})
@@ -72,8 +67,9 @@ def projector_state(partnership_id: int, number: int):
 
 @bp.post("/projector/<any(next, previous):direction>")
 @once
-def move(partnership_id: int, number: int, direction: str):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def move(partnership_id: int, number: int, direction: str, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     round_.workshop_step = workshop.neighbour_step(round_.workshop_step, 1 if direction == "next" else -1)
     db.session.commit()
     return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
@@ -114,11 +110,12 @@ def _consensus_forms(round_) -> dict[str, ConsensusForm]:
 
 @bp.route("/consensus", methods=["GET", "POST"])
 @once
-def consensus(partnership_id: int, number: int):
+@policy("member")
+def consensus(partnership_id: int, number: int, access: RoundAccess):
     """Every dimension's consensus on one page and in one form: recording keeps what was typed in every
     row (all rows with a rating are recorded at once; on an error nothing is, and every draft is shown
     again)."""
-    partnership, round_ = load_round(partnership_id, number)
+    partnership, round_ = access.partnership, access.round
     _document, result = round_result(round_, str(get_locale()))
     forms, failed = {}, []
     if request.method == "POST":
@@ -166,8 +163,9 @@ def _recommendations(round_, lang: str) -> list[dict]:
 
 @bp.route("/actions", methods=["GET", "POST"])
 @once
-def actions(partnership_id: int, number: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def actions(partnership_id: int, number: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     lang = str(get_locale())
     recommendations = _recommendations(round_, lang)
     form = ActionForm() if request.method == "POST" else ActionForm(formdata=None)
@@ -197,8 +195,9 @@ def _load_action(round_, action_id: int) -> Action:
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
 @once
-def edit_action(partnership_id: int, number: int, action_id: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def edit_action(partnership_id: int, number: int, action_id: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     action = _load_action(round_, action_id)
     if request.method == "POST":
         form = ActionForm()
@@ -217,8 +216,9 @@ def edit_action(partnership_id: int, number: int, action_id: int):
 
 @bp.post("/actions/<int:action_id>/delete")
 @once
-def delete_action(partnership_id: int, number: int, action_id: int):
-    partnership, round_ = load_round(partnership_id, number)
+@policy("member")
+def delete_action(partnership_id: int, number: int, action_id: int, access: RoundAccess):
+    partnership, round_ = access.partnership, access.round
     db.session.delete(_load_action(round_, action_id))
     db.session.commit()
     flash(_("The action is removed from the plan."))

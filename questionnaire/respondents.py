@@ -3,7 +3,7 @@ that serves a respondent (the journey, the report, joining a round) needs before
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from flask import abort, current_app, g
 from flask_babel import gettext as _
@@ -13,6 +13,9 @@ from database import db
 from questionnaire import journey
 from questionnaire.content import Questionnaire
 from questionnaire.models import Respondent
+
+if TYPE_CHECKING:
+    from authorisation.access import RespondentAccess
 
 
 def questionnaires() -> dict[str, Questionnaire]:
@@ -24,14 +27,10 @@ def current_questionnaire() -> Questionnaire:
     return questionnaires()[current_app.config["QUESTIONNAIRE_VERSION"]]
 
 
-def load_respondent(token: str) -> tuple[journey.RespondentView, Questionnaire]:
-    found = g.get("respondent_found")
-    respondent = found[1] if found and found[0] == token else \
-        journey.find_respondent(token, current_app.config["RESUME_TOKEN_MAX_AGE_DAYS"])
-    if respondent is None:
-        abort(404, description=_(
-            "This resume link is unknown or has expired. Check that you copied the whole link, "
-            "or start a new self-assessment."))
+def load_respondent(access: RespondentAccess) -> tuple[journey.RespondentView, Questionnaire]:
+    """The respondent the access check found, and the questionnaire they answer; their language becomes
+    the page's unless the request asks for another (web.i18n.select_locale)."""
+    respondent = access.respondent
     g.respondent_lang = respondent.lang
     return respondent, questionnaires()[respondent.assessment.questionnaire_version]
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from authorisation.access import RespondentAccess, policy
 from database import db, reads_first, write_transaction
 from extensions import limiter
 from questionnaire import journey
@@ -40,6 +41,7 @@ REVIEW = "review"
 
 @bp.post("/start")
 @limiter.limit(lambda: current_app.config["START_RATE_LIMIT"])
+@policy("public")
 def start() -> ResponseReturnValue:
     """A second click on "Start" (or two at once) opens the same assessment: its token comes from the form."""
     form = StartForm()
@@ -58,8 +60,9 @@ def start() -> ResponseReturnValue:
 
 
 @bp.get("/r/<token>")
-def resume(token: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
+@policy("respondent")
+def resume(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(access)
     if respondent.is_submitted:
         return redirect(url_for("reports.done", token=token))
     if respondent.current_section == REVIEW:
@@ -71,8 +74,9 @@ def resume(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/r/<token>/welcome")
-def welcome(token: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
+@policy("respondent")
+def welcome(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(access)
     return render_template(
         "questionnaire/welcome.html", token=token, questionnaire=questionnaire,
         first_section=questionnaire.sections[0].id,
@@ -80,15 +84,17 @@ def welcome(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/r/<token>/saved")
-def saved(token: str) -> ResponseReturnValue:
-    load_respondent(token)
+@policy("respondent")
+def saved(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    load_respondent(access)
     return render_template("questionnaire/saved.html", token=token)
 
 
 @bp.route("/r/<token>/s/<section_id>", methods=["GET", "POST"])
 @reads_first
-def section(token: str, section_id: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
+@policy("respondent")
+def section(token: str, section_id: str, access: RespondentAccess) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(access)
     section = questionnaire.section(section_id)
     if section is None:
         abort(404)
@@ -181,8 +187,9 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
 
 
 @bp.get("/r/<token>/review")
-def review(token: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
+@policy("respondent")
+def review(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(access)
     if respondent.is_submitted:
         return redirect(url_for("reports.done", token=token))
     return render_review(token, respondent, questionnaire, show_missing=False)
@@ -217,8 +224,9 @@ def render_review(token: str, respondent: journey.RespondentView, questionnaire:
 
 
 @bp.post("/r/<token>/submit")
-def submit(token: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
+@policy("respondent")
+def submit(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(access)
     if respondent.is_submitted:
         # A second click on Submit: the first one locked the answers, nothing more to do.
         return redirect(url_for("reports.done", token=token), 303)

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
+from authorisation.access import RespondentAccess, policy
 from extensions import limiter
 from questionnaire.models import Respondent
 from questionnaire.respondents import load_respondent, respondent_entity
@@ -18,9 +19,9 @@ from reports.service import StoredAnswers, report_body, score_stored
 bp = Blueprint("reports", __name__)
 
 
-def _submitted(token: str) -> tuple[StoredAnswers, Respondent] | None:
+def _submitted(access: RespondentAccess) -> tuple[StoredAnswers, Respondent] | None:
     """The respondent's own stored answers and the respondent, or None before they submitted."""
-    respondent, _questionnaire = load_respondent(token)
+    respondent, _questionnaire = load_respondent(access)
     if not respondent.is_submitted:
         return None
     entity = respondent_entity(respondent)
@@ -28,8 +29,9 @@ def _submitted(token: str) -> tuple[StoredAnswers, Respondent] | None:
 
 
 @bp.get("/r/<token>/done")
-def done(token: str) -> ResponseReturnValue:
-    respondent, questionnaire = load_respondent(token)
+@policy("respondent")
+def done(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    respondent, questionnaire = load_respondent(access)
     if not respondent.is_submitted:
         return redirect(url_for("questionnaire.resume", token=token))
     lang = str(get_locale())
@@ -42,8 +44,9 @@ def done(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/r/<token>/report")
-def report_page(token: str) -> ResponseReturnValue:
-    submitted = _submitted(token)
+@policy("respondent")
+def report_page(token: str, access: RespondentAccess) -> ResponseReturnValue:
+    submitted = _submitted(access)
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
     stored, _respondent = submitted
@@ -58,9 +61,10 @@ def report_page(token: str) -> ResponseReturnValue:
 
 @bp.get("/r/<token>/report.pdf")
 @limiter.limit(lambda: current_app.config["PDF_RENDER_RATE_LIMIT"], deduct_when=lambda _response: rendered_pdf())
-def report_pdf_download(token: str) -> ResponseReturnValue:
+@policy("respondent")
+def report_pdf_download(token: str, access: RespondentAccess) -> ResponseReturnValue:
     paper = requested_paper()
-    submitted = _submitted(token)
+    submitted = _submitted(access)
     if submitted is None:
         return redirect(url_for("questionnaire.resume", token=token))
     stored, respondent = submitted

@@ -61,9 +61,9 @@ def test_unexpected_errors_show_a_friendly_page_without_details(tmp_path, monkey
     from authorisation import access
 
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite"})
-    monkeypatch.setitem(access.ACCESS, "boom", "public")
 
     @app.get("/boom")
+    @access.policy("public")
     def boom():
         raise RuntimeError("SELECT secret FROM internals")
 
@@ -289,9 +289,9 @@ def test_every_error_status_carries_the_security_headers(tmp_path, monkeypatch):
     app.config["SIGNUP_RATE_LIMIT"] = "1 per minute"
     with app.app_context():
         db.create_all()
-    monkeypatch.setitem(access.ACCESS, "fail", "public")
 
     @app.get("/fail/<int:status>")
+    @access.policy("public")
     def fail(status: int):
         if status == 503:
             raise OperationalError("SELECT 1", {}, Exception("the database does not answer"))
