@@ -8,6 +8,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the project's modules, whoever starts gunicorn
+import weasyprint  # noqa: E402, F401  the app imports it when it first renders a PDF: here, before the workers fork
+
 from deployment import web_workers  # noqa: E402  (`flask check` counts the same processes)
 
 bind = os.environ.get("RUPA_BIND", "127.0.0.1:8000")

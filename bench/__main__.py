@@ -1,4 +1,4 @@
-"""The benchmark suite: `python -m bench` (make bench) runs all seven, prints a table and writes JSON under
+"""The benchmark suite: `python -m bench` (make bench) runs all eight, prints a table and writes JSON under
 bench/results/. `--smoke` runs every one with tiny sizes (part of make test, so the suite cannot rot);
 its figures mean nothing, only that each benchmark runs and the surge stores what it sent.
 
@@ -10,6 +10,7 @@ its figures mean nothing, only that each benchmark runs and the surge stores wha
 6. national     one PostgreSQL with 500 partnerships x 3 rounds x 30 respondents: facilitator pages and
                 exports beside the same pages on one partnership, a 1,000-respondent export streamed
 7. wait         with Redis and a PDF worker: how long a respondent waits for the PDF after submitting
+8. startup      python -m scoring and flask score on a 3-respondent file, beside python -c pass
 """
 
 from __future__ import annotations
@@ -21,12 +22,22 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, memory_bench, national_bench, pages_bench, report_bench, score_bench, surge_bench, wait_bench
+from bench import (
+    machine,
+    memory_bench,
+    national_bench,
+    pages_bench,
+    report_bench,
+    score_bench,
+    startup_bench,
+    surge_bench,
+    wait_bench,
+)
 from bench.server import fresh_database
 
 RESULTS = Path(__file__).parent / "results"
 POSTGRES_URL = os.environ.get("RUPA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/rupa_bench")
-NAMES = ("pages", "surge", "aggregation", "reports", "wait", "memory", "national")
+NAMES = ("pages", "surge", "aggregation", "reports", "wait", "memory", "national", "startup")
 
 
 def postgres_answers(url: str) -> bool:
@@ -63,6 +74,8 @@ def run(names: tuple[str, ...], smoke: bool, workdir: Path, postgres_url: str | 
             {"total": 40, "respondents": 2, "pdf_every": 20} if smoke else {})))
     if "national" in names:
         results.append(national_bench.run(workdir, postgres_url, smoke=smoke))
+    if "startup" in names:
+        results.append(startup_bench.run(repeat=1 if smoke else 5))
     return results
 
 
@@ -101,6 +114,9 @@ def table(results: list[dict]) -> str:
             figures.append(f"export of {result['scale']['big_round']:,}: {export['seconds']} s, "
                            f"{export['bytes']:,} bytes, worker memory +{export['rss_growth_mb']} MB "
                            f"(held whole: {export['held_whole_mb']} MB)")
+        elif name == "startup":
+            figures = [f"{row['command']}: {row['seconds']:.2f} s ({row['ratio_to_floor']}x python -c pass)"
+                       for row in result["rows"]]
         elif name == "wait":
             figures = [f"PDF after submitting: median {result['median_seconds']} s, slowest {result['max_seconds']} s "
                        f"over {result['respondents']} respondents ({result['reading_seconds']} s on the report page "

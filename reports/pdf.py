@@ -12,13 +12,12 @@ import mimetypes
 import os
 import re
 import threading
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import diskcache
-import weasyprint
 from flask import Flask, current_app
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from database import owner_only
 
@@ -37,25 +36,46 @@ def static_path(app: Flask | None = None) -> Path:
     return Path(folder)
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves ``https://rupa.internal/static/...`` from the static folder and refuses everything else:
-    no ``file:``, no network, no ``data:``; user content can neither read files nor forge requests."""
+@functools.cache
+def weasyprint_version() -> str:
+    """The installed WeasyPrint's version, without importing it (a new one may lay pages out anew)."""
+    return version("weasyprint")
 
-    def __init__(self, static_folder: Path):
-        super().__init__(allowed_protocols=["https"], allow_redirects=False, timeout=1)
-        self.static_folder = static_folder.resolve()
-        self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
-        if url.startswith(STATIC_PREFIX):
-            relative = url[len(STATIC_PREFIX):].split("?")[0].split("#")[0]
-            path = (self.static_folder / relative).resolve()
-            if path.is_relative_to(self.static_folder) and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        self.refused.append(url[:200])
-        LOGGER.warning("PDF renderer refused to fetch %s", url[:200])
-        raise ValueError(f"refused: {url[:200]}")
+@functools.cache
+def _fetcher_class() -> type:
+    """WeasyPrint is imported when the first PDF is rendered, not when the app starts: ``flask score`` and
+    every command that renders nothing start 0.4 s sooner (gunicorn.conf.py and the worker import it
+    before they serve, so that no request pays for it)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``https://rupa.internal/static/...`` from the static folder and refuses everything else:
+        no ``file:``, no network, no ``data:``; user content can neither read files nor forge requests."""
+
+        def __init__(self, static_folder: Path):
+            super().__init__(allowed_protocols=["https"], allow_redirects=False, timeout=1)
+            self.static_folder = static_folder.resolve()
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(STATIC_PREFIX):
+                relative = url[len(STATIC_PREFIX):].split("?")[0].split("#")[0]
+                path = (self.static_folder / relative).resolve()
+                if path.is_relative_to(self.static_folder) and path.is_file():
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+            self.refused.append(url[:200])
+            LOGGER.warning("PDF renderer refused to fetch %s", url[:200])
+            raise ValueError(f"refused: {url[:200]}")
+
+    return StaticOnlyFetcher
+
+
+def static_only_fetcher(static_folder: Path) -> Any:
+    """A URL fetcher for WeasyPrint that reads the static folder and nothing else (its ``refused``
+    lists what it would not fetch)."""
+    return _fetcher_class()(static_folder)
 
 
 # Parsed print stylesheets with their fonts, per thread (a FontConfiguration is not shared between
@@ -63,15 +83,18 @@ class StaticOnlyFetcher(URLFetcher):
 _stylesheets = threading.local()
 
 
-def print_stylesheet(static_folder: Path, name: str) -> tuple[weasyprint.CSS, FontConfiguration]:
+def print_stylesheet(static_folder: Path, name: str) -> tuple[Any, Any]:
     """The stylesheet ``static/css/<name>`` parsed once per thread (again when the file changes), with the
     font configuration that holds its ``@font-face`` fonts."""
     cache = _stylesheets.__dict__.setdefault("cache", {})
     path = static_folder / "css" / name
     key = (str(path), path.stat().st_mtime_ns)
     if key not in cache:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
         font_config = FontConfiguration()
-        css = weasyprint.CSS(url=f"{STATIC_PREFIX}css/{name}", url_fetcher=StaticOnlyFetcher(static_folder),
+        css = weasyprint.CSS(url=f"{STATIC_PREFIX}css/{name}", url_fetcher=static_only_fetcher(static_folder),
                              font_config=font_config)
         cache[key] = (css, font_config)
     return cache[key]
@@ -97,13 +120,14 @@ def standalone_html(html: str, static_folder: Path, stylesheet: str) -> str:
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": False}
 
 
-def render_document(html: str, static_folder: Path, stylesheet: str,
-                    fetcher: StaticOnlyFetcher | None = None) -> weasyprint.Document:
+def render_document(html: str, static_folder: Path, stylesheet: str, fetcher: Any = None) -> Any:
     """A print page laid out in pages by WeasyPrint (styled by ``static/css/<stylesheet>``), not yet
     written: its pages' boxes say where each heading and table row landed."""
+    import weasyprint
+
     css, font_config = print_stylesheet(static_folder, stylesheet)
     document = weasyprint.HTML(string=html, base_url=INTERNAL_ORIGIN,
-                               url_fetcher=fetcher or StaticOnlyFetcher(static_folder))
+                               url_fetcher=fetcher or static_only_fetcher(static_folder))
     return document.render(stylesheets=[css], font_config=font_config, **PDF_OPTIONS)
 
 
@@ -137,7 +161,7 @@ def collector_paused():
 def render_pdf(html: str, static_folder: Path, stylesheet: str) -> tuple[bytes, list[str]]:
     """The PDF of a print page's HTML styled by ``static/css/<stylesheet>``, and the URLs the renderer
     refused to fetch."""
-    fetcher = StaticOnlyFetcher(static_folder)
+    fetcher = static_only_fetcher(static_folder)
     with collector_paused():
         pdf = render_document(html, static_folder, stylesheet, fetcher).write_pdf(**PDF_OPTIONS)
     return pdf, fetcher.refused

@@ -13,7 +13,6 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
@@ -23,7 +22,7 @@ from database import db
 from extensions import redis_client
 from questionnaire.models import Answer, Assessment, Respondent, respondent_label
 from reports.context import assessment_document
-from reports.pdf import PAPER_SIZES, RedisReportCache, ReportCache, render_pdf, static_path
+from reports.pdf import PAPER_SIZES, RedisReportCache, ReportCache, render_pdf, static_path, weasyprint_version
 from reports.report import report_context
 from scoring import parse_assessment, score
 
@@ -285,7 +284,7 @@ def report_pdf_key(document: dict[str, Any], weighting: str, lang: str, paper: s
                    extra: dict | None = None) -> str:
     """The hash of everything that goes into a PDF report: same key, same PDF."""
     return ReportCache.key(json.dumps(document, sort_keys=True, ensure_ascii=False), weighting, lang, paper,
-                        on.isoformat(), current_app.extensions["rupa.rules"].version, weasyprint.__version__,
+                        on.isoformat(), current_app.extensions["rupa.rules"].version, weasyprint_version(),
                         layout_fingerprint(), json.dumps(extra or {}, sort_keys=True, default=str))
 
 

@@ -33,7 +33,7 @@ def test_benchmark_suite_smoke_run(tmp_path):
     by_name = {}
     for result in results:
         by_name.setdefault(result["benchmark"], []).append(result)
-    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "wait", "memory", "national"}
+    assert set(by_name) == {"pages", "surge", "aggregation", "reports", "wait", "memory", "national", "startup"}
 
     (pages,) = by_name["pages"]
     assert [row["request"] for row in pages["rows"]] == ["hello (floor)", "GET /s/enablers", "POST /s/enablers"]
@@ -57,6 +57,9 @@ def test_benchmark_suite_smoke_run(tmp_path):
         assert national["generated"]["respondents"] == 4 * 2 * 3 + 20  # the smoke scale, and the large round
         assert all(row["requests"] > 0 and row["errors"] == 0 for row in national["national"].values())
         assert national["big_export"]["bytes"] > 0
+    (startup,) = by_name["startup"]
+    assert [row["command"] for row in startup["rows"]] == ["python -c pass", "python -m scoring", "flask score"]
+    assert all(row["seconds"] > 0 for row in startup["rows"])
     assert "pages" in done.stdout and "written to" in done.stdout
 
 

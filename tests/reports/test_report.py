@@ -491,3 +491,21 @@ def test_the_collector_is_paused_only_while_pdfs_render(app, monkeypatch):
     assert not gc.isenabled()  # the other render still runs
     second.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+def test_the_app_imports_weasyprint_only_when_it_renders(tmp_path):
+    """`flask score` and every command that renders no PDF start without WeasyPrint (0.4 s of imports);
+    gunicorn.conf.py imports it before the workers fork, so that no request pays for it."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom app import create_app\n"
+             "create_app({'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+             "print('weasyprint' in sys.modules)\n")
+    root = Path(__file__).parents[2]
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    conf = subprocess.run([sys.executable, "-c", "import runpy, sys; runpy.run_path('gunicorn.conf.py'); "
+                           "print('weasyprint' in sys.modules)"], cwd=root, capture_output=True, text=True,
+                          check=True)
+    assert conf.stdout.strip() == "True"
