@@ -128,6 +128,21 @@ def access_to(partnership_id: int, facilitator: Facilitator) -> tuple[Partnershi
     return (row[0], row[1]) if row is not None else None
 
 
+def overview(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
+    """What the partnership's page lists, as plain data in two statements whatever their number: its
+    rounds (open or closed) and its facilitators (in the order they joined)."""
+    rounds = db.session.execute(
+        select(Round.number, Assessment.accepts_answers).join(Assessment, Round.assessment_id == Assessment.id)
+        .where(Round.partnership_id == partnership.id).order_by(Round.number)).all()
+    facilitators = db.session.execute(
+        select(Membership.id, Membership.role, Facilitator.email)
+        .join(Facilitator, Membership.facilitator_id == Facilitator.id)
+        .where(Membership.partnership_id == partnership.id).order_by(Membership.id)).all()
+    return {"rounds": [{"number": number, "is_open": is_open} for number, is_open in rounds],
+            "facilitators": [{"membership_id": membership_id, "role": role, "email": email}
+                             for membership_id, role, email in facilitators]}
+
+
 def rounds_around(partnership: Partnership, number: int) -> tuple[Round | None, Round | None]:
     """The partnership's round ``number`` and the one before it (None where there is none), with their
     assessments, in one statement."""

@@ -87,9 +87,12 @@ def create():
 @bp.get("/p/<int:partnership_id>")
 @policy("member")
 def detail(partnership_id: int, access: MemberAccess):
-    partnership, role = access.partnership, access.role
-    return render_template("partnerships/detail.html", partnership=partnership, role=role,
-                           invite_form=CoFacilitatorForm(formdata=None))
+    return detail_page(access, CoFacilitatorForm(formdata=None))
+
+
+def detail_page(access: MemberAccess, invite_form: CoFacilitatorForm) -> str:
+    return render_template("partnerships/detail.html", partnership=access.partnership, role=access.role,
+                           invite_form=invite_form, **service.overview(access.partnership))
 
 
 def _profile_items():
@@ -127,7 +130,7 @@ def profile(partnership_id: int, access: MemberAccess):
 @once
 @policy("owner")
 def add_facilitator(partnership_id: int, access: MemberAccess):
-    partnership, role = access.partnership, access.role
+    partnership = access.partnership
     form = CoFacilitatorForm()
     if form.validate():
         added = service.add_co_facilitator(partnership, form.email.data)
@@ -139,7 +142,7 @@ def add_facilitator(partnership_id: int, access: MemberAccess):
             db.session.commit()
             flash(_("%(email)s can now facilitate this partnership.", email=form.email.data))
             return redirect(url_for(".detail", partnership_id=partnership.id), 303)
-    return render_template("partnerships/detail.html", partnership=partnership, role=role, invite_form=form), 400
+    return detail_page(access, form), 400
 
 
 @bp.post("/p/<int:partnership_id>/facilitators/<int:membership_id>/remove")

@@ -3,6 +3,7 @@ and a cache keyed by content so that an unchanged report is rendered once."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import gc
@@ -79,14 +80,29 @@ def static_only_fetcher(static_folder: Path) -> Any:
 
 
 # Parsed print stylesheets with their fonts, per thread (a FontConfiguration is not shared between
-# threads): parsing the CSS and registering four font files took about 0.05 s of every render.
+# threads): parsing the CSS and registering four font files took about 0.05 s of every render. Every
+# thread's cache is emptied when the interpreter exits, while WeasyPrint's modules can still clean up
+# after its fonts (left to the end, its FontConfiguration.__del__ found them torn down).
 _stylesheets = threading.local()
+_every_cache: list[dict[Any, Any]] = []
+_every_cache_lock = threading.Lock()
+
+
+@atexit.register
+def _forget_stylesheets() -> None:
+    with _every_cache_lock:
+        for cache in _every_cache:
+            cache.clear()
 
 
 def print_stylesheet(static_folder: Path, name: str) -> tuple[Any, Any]:
     """The stylesheet ``static/css/<name>`` parsed once per thread (again when the file changes), with the
     font configuration that holds its ``@font-face`` fonts."""
-    cache = _stylesheets.__dict__.setdefault("cache", {})
+    cache = _stylesheets.__dict__.get("cache")
+    if cache is None:
+        cache = _stylesheets.cache = {}
+        with _every_cache_lock:
+            _every_cache.append(cache)
     path = static_folder / "css" / name
     key = (str(path), path.stat().st_mtime_ns)
     if key not in cache:

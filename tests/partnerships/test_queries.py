@@ -186,3 +186,42 @@ def test_a_ministry_sees_its_partnerships_fifty_at_a_time(app, signed_in):
     with counted(app) as again:
         client.get("/facilitator/")
     assert len(again) == len(first_page) <= 4  # the account, the count, one page of rows
+
+
+def one_partnership_pages(client, partnership_id: int, invite: str) -> dict[str, str]:
+    p = f"/facilitator/p/{partnership_id}"
+    return {"list": "/facilitator/", "partnership": p, "dashboard": f"{p}/rounds/1", "results": f"{p}/rounds/1/results",
+            "projector": f"{p}/rounds/1/projector", "consensus": f"{p}/rounds/1/consensus",
+            "actions": f"{p}/rounds/1/actions", "activity": f"{p}/activity", "respondents": f"{p}/rounds/1/respondents",
+            "join": f"/j/{invite}"}
+
+
+def statements_per_page(app, client, pages: dict[str, str]) -> dict[str, int]:
+    found = {}
+    for name, path in pages.items():
+        client.get(path)  # once before, so that what is cached by content is cached
+        with counted(app) as statements:
+            response = client.get(path)
+            assert response.status_code == 200, (name, path, response.status_code)
+        found[name] = len(statements)
+    return found
+
+
+def test_a_partnerships_pages_do_not_grow_with_its_rounds_facilitators_and_actions(app, full_round, signed_in):
+    """Templates get plain data and run no query of their own: a partnership's pages cost the same with one
+    round and no co-facilitator as with six rounds, three co-facilitators and a long action plan."""
+    client, partnership_id = full_round["client"], full_round["partnership_id"]
+    p = f"/facilitator/p/{partnership_id}"
+    invite = re.search(r"/j/([A-Za-z0-9_-]+)", client.get(f"{p}/rounds/1").text).group(1)
+    pages = one_partnership_pages(client, partnership_id, invite)
+    small = statements_per_page(app, client, pages)
+    for number in range(3):
+        signed_in(f"co{number}@example.org")
+        assert client.post(f"{p}/facilitators", data={"email": f"co{number}@example.org"}).status_code == 303
+    for _round in range(5):
+        assert client.post(f"{p}/rounds").status_code == 303
+    for number in range(6):
+        assert client.post(f"{p}/rounds/1/actions", data={"text": f"Step {number}", "owner": "Chair",
+                                                         "status": "planned"}).status_code == 303
+    large = statements_per_page(app, client, pages)
+    assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
