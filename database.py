@@ -5,14 +5,14 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CursorResult, DateTime, Engine, Executable, MetaData, Pool, event
+from sqlalchemy import CheckConstraint, CursorResult, DateTime, Engine, Executable, MetaData, Pool, event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def one_of(column: str, values: Iterable[str], name: str) -> CheckConstraint:
+    """``column IN ('a', 'b', …)``: a column that holds one of an enumeration's values (the constraint is
+    written from the enumeration, so the two cannot drift apart)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
 def rows_affected(statement: Executable) -> int:

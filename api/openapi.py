@@ -13,11 +13,14 @@ from typing import Any
 from flask import current_app
 from jsonschema import Draft202012Validator
 
+from partnerships.models import Role
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
+from questionnaire.models import Source
+from scoring.dimensions import Band
 from scoring.engine import WEIGHTINGS
 
-BANDS = ["strength", "developing", "concern", "insufficient_data"]
+BANDS = [band.value for band in Band]
 ID_MAX = 2**31 - 1  # ids and numbers are 32-bit in the database
 
 
@@ -96,7 +99,8 @@ def assessment_file(questionnaire: Questionnaire, min_respondents: int) -> dict[
                     "group": {"enum": list(item_bank.GROUPS)},
                     "organisation": {"type": "string", "maxLength": 200},
                     "lang": {"type": "string"},
-                    "source": {"enum": ["paper"], "description": "Present for answers entered from paper forms."},
+                    "source": {"enum": [Source.PAPER.value],
+                               "description": "Present for answers entered from paper forms."},
                     "answers": {"type": "object", "properties": answers, "additionalProperties": False}}}}}}
 
 
@@ -121,7 +125,7 @@ def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
             "closed_at": {"type": ["string", "null"], "format": "date-time"}}},
         "Partnership": {"type": "object", "required": ["id", "name", "region", "role", "rounds"], "properties": {
             "id": {"type": "integer"}, "name": {"type": "string"}, "region": nullable_string,
-            "role": {"type": "string", "enum": ["owner", "co_facilitator"]},
+            "role": {"type": "string", "enum": [role.value for role in Role]},
             "rounds": {"type": "array", "items": _ref("Round")}}},
         "Progress": {"type": "object", "required": ["groups", "totals", "is_open"], "properties": {
             "groups": {"type": "array", "items": {"type": "object", "required": [

@@ -8,9 +8,11 @@ from wtforms import DateField, EmailField, HiddenField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from partnerships.models import ActionStatus
 from questionnaire import item_bank
 from questionnaire.forms import ItemRadioField as RadioField
 from questionnaire.forms import clean_text
+from scoring.dimensions import SCORED_BANDS
 
 REGION_TYPE_CHOICES = ["", *item_bank.REGION_TYPES, "other"]
 
@@ -44,7 +46,7 @@ class JoinForm(FlaskForm):
 
 
 class ConsensusForm(FlaskForm):
-    agreed_band = RadioField(_l("Agreed rating"), choices=_choices(("strength", "developing", "concern")),
+    agreed_band = RadioField(_l("Agreed rating"), choices=_choices(SCORED_BANDS),
                              validators=[InputRequired(message=_l("Choose the rating the group agreed on."))])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)], filters=[clean_text])
     dissent_group = RadioField(_l("Which stakeholder group disagreed? (optional)"),
@@ -58,6 +60,6 @@ class ActionForm(FlaskForm):
     owner = StringField(_l("Owner (an organisation or a role, not a person)"),
                         validators=[Optional(), Length(max=200)], filters=[clean_text])
     due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
-    status = RadioField(_l("Status"), choices=_choices(("planned", "in_progress", "done", "dropped")),
-                        default="planned", validators=[InputRequired()])
+    status = RadioField(_l("Status"), choices=_choices(tuple(ActionStatus)),
+                        default=ActionStatus.PLANNED.value, validators=[InputRequired()])
     recommendation_id = HiddenField(_l("Recommendation"), validators=[Optional(), Length(max=80)])

@@ -26,7 +26,7 @@ from database import db, utcnow
 from partnerships.exports import LEAD_COLUMNS, MULTI_SEPARATOR, from_spreadsheet_safe, item_columns
 from questionnaire import item_bank, journey
 from questionnaire.content import Item, Questionnaire, Value
-from questionnaire.models import Answer, Assessment, Respondent, respondent_label
+from questionnaire.models import Answer, Assessment, Respondent, Source, respondent_label
 
 MAX_ROWS = 5000
 # Bounds checked while a file is read, before it is parsed whole: a legitimate file of MAX_ROWS respondents
@@ -42,7 +42,7 @@ class _TooLarge(Exception):
     def __init__(self, fault: Fault):
         self.fault = fault
 REFERENCE_MAX = 40
-SOURCES = ("", "online", "paper")
+SOURCES = ("", *Source)
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Table, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, String, Table, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from accounts.models import Facilitator
-from database import Model, UTCDateTime, utcnow
+from database import Model, UTCDateTime, one_of, utcnow
 from questionnaire.models import Assessment
+from scoring.dimensions import SCORED_BANDS
 
-ROLES = ("owner", "co_facilitator")
+
+class Role(StrEnum):
+    OWNER = "owner"
+    CO_FACILITATOR = "co_facilitator"
 
 
 class Partnership(Model):
@@ -35,7 +40,7 @@ class Membership(Model):
 
     __table_args__ = (
         UniqueConstraint("partnership_id", "facilitator_id"),
-        CheckConstraint("role IN ('owner', 'co_facilitator')", name="valid_role"),
+        one_of("role", Role, name="valid_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,8 +87,11 @@ class Round(Model):
         return self.assessment.accepts_answers
 
 
-BANDS = ("strength", "developing", "concern")
-ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
 
 
 class Consensus(Model):
@@ -91,7 +99,7 @@ class Consensus(Model):
 
     __table_args__ = (
         UniqueConstraint("round_id", "dimension"),
-        CheckConstraint("agreed_band IN ('strength', 'developing', 'concern')", name="valid_band"),
+        one_of("agreed_band", SCORED_BANDS, name="valid_band"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,7 +116,7 @@ class Action(Model):
     """One line of a round's action plan: what, who (an organisation or a role), by when, how far."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name="valid_status"),
+        one_of("status", ActionStatus, name="valid_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from accounts import audit
 from accounts.models import Facilitator, normalise_email
 from database import db, utcnow
-from partnerships.models import Action, Membership, Partnership, Round
+from partnerships.models import Action, Membership, Partnership, Role, Round
 from questionnaire import item_bank, journey
 from questionnaire.models import Answer, Assessment, Respondent
 
@@ -168,7 +168,7 @@ def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | Li
         return None
     if role_of(partnership.id, facilitator) is not None:
         return True
-    db.session.add(Membership(partnership=partnership, facilitator=facilitator, role="co_facilitator"))
+    db.session.add(Membership(partnership=partnership, facilitator=facilitator, role=Role.CO_FACILITATOR.value))
     db.session.flush()
     return facilitator
 

@@ -32,7 +32,7 @@ from database import db
 from extensions import limiter
 from partnerships import service
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
-from partnerships.models import Membership, Round
+from partnerships.models import Membership, Role, Round
 from partnerships.pages import (
     group_report_page,
     requested_weighting,
@@ -152,7 +152,7 @@ def remove_facilitator(partnership_id: int, membership_id: int, access: MemberAc
     """The owner takes a co-facilitator's access away; their open pages answer 404 from the next click."""
     partnership = access.partnership
     membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.partnership_id != partnership.id or membership.role != "co_facilitator":
+    if membership is None or membership.partnership_id != partnership.id or membership.role != Role.CO_FACILITATOR:
         abort(404, description=_("This person is not a co-facilitator of the partnership (any more)."))
     email = membership.facilitator.email
     db.session.delete(membership)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -11,11 +12,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 if TYPE_CHECKING:
     from partnerships.models import Round
 
-from database import Model, UTCDateTime, utcnow
+from database import Model, UTCDateTime, one_of, utcnow
 
-RESPONDENT_STATES = ("in_progress", "submitted")
-# How answers arrived: through the web journey, or typed in / uploaded by a facilitator from paper forms.
-SOURCES = ("online", "paper")
+
+class RespondentStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Source(StrEnum):
+    """How answers arrived: through the web journey, or typed in / uploaded by a facilitator from paper forms."""
+
+    ONLINE = "online"
+    PAPER = "paper"
 
 
 def respondent_label(respondent_id: int, reference: str | None) -> str:
@@ -47,13 +56,11 @@ class Respondent(Model):
     """A person answering, known only by the hash of their private resume token."""
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('in_progress', 'submitted')", name="valid_status"
-        ),
+        one_of("status", RespondentStatus, name="valid_status"),
         CheckConstraint(
             "(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"
         ),
-        CheckConstraint("source IN ('online', 'paper')", name="valid_source"),
+        one_of("source", Source, name="valid_source"),
         # A paper form's number (or an imported row's respondent reference) names one respondent of a round.
         UniqueConstraint("assessment_id", "reference"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from math import fsum
 from typing import Any
 
@@ -44,17 +45,28 @@ def _dimensions() -> tuple[Dimension, ...]:
 
 DIMENSIONS: tuple[Dimension, ...] = _dimensions()
 DIMENSION_IDS: tuple[str, ...] = tuple(d.id for d in DIMENSIONS)
-BANDS = ("strength", "developing", "concern", "insufficient_data")
+class Band(StrEnum):
+    """A dimension's band (docs/assessment-model.md §7): what the result, the workshop's agreed rating, the
+    rules, the labels and the OpenAPI document all name."""
+
+    STRENGTH = "strength"
+    DEVELOPING = "developing"
+    CONCERN = "concern"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+BANDS: tuple[Band, ...] = tuple(Band)
+SCORED_BANDS: tuple[Band, ...] = (Band.STRENGTH, Band.DEVELOPING, Band.CONCERN)  # a rating a group can agree on
 
 
 def band(score: float | None) -> str:
     if score is None:
-        return "insufficient_data"
+        return Band.INSUFFICIENT_DATA.value
     if score >= 75:
-        return "strength"
+        return Band.STRENGTH.value
     if score >= 50:
-        return "developing"
-    return "concern"
+        return Band.DEVELOPING.value
+    return Band.CONCERN.value
 
 
 ITEM_COUNTS: tuple[int, ...] = tuple(len(d.items) for d in DIMENSIONS)

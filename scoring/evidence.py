@@ -18,7 +18,7 @@ import yaml
 
 from questionnaire import item_bank
 from questionnaire.content import LANGUAGES, Item, Localised, Questionnaire, load_yaml
-from scoring.dimensions import DIMENSION_IDS
+from scoring.dimensions import DIMENSION_IDS, SCORED_BANDS
 from typography import listed, typeset, written
 
 WORDS_FILE = "words.yaml"
@@ -148,7 +148,7 @@ def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[st
         texts_of_kind: Any = bands.get(kind)
         if not isinstance(texts_of_kind, dict):
             fail(f"bands.{kind}", "missing")
-        for band in ("strength", "developing", "concern"):
+        for band in SCORED_BANDS:
             for lang in LANGUAGES:
                 if not isinstance((texts_of_kind.get(band) or {}).get(lang), str):
                     fail(f"bands.{kind}.{band}", f"is missing its {lang!r} text")
