@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +37,8 @@ from web.once import derived_token
 bp = Blueprint("questionnaire", __name__)
 
 REVIEW = "review"
+# A section opened from the review page's list of what is missing: marked, and "Save" leads back there.
+FROM_REVIEW_CHECKED: dict[str, Any] = {"from": REVIEW, "check": 1}
 
 
 @bp.post("/start")
@@ -77,6 +79,8 @@ def resume(token: str, access: RespondentAccess) -> ResponseReturnValue:
 @policy("respondent")
 def welcome(token: str, access: RespondentAccess) -> ResponseReturnValue:
     respondent, questionnaire = load_respondent(access)
+    if respondent.is_submitted:  # an old bookmark: the answers are in, the results are what is left
+        return redirect(url_for("reports.done", token=token))
     return render_template(
         "questionnaire/welcome.html", token=token, questionnaire=questionnaire,
         first_section=questionnaire.sections[0].id,
@@ -86,7 +90,9 @@ def welcome(token: str, access: RespondentAccess) -> ResponseReturnValue:
 @bp.get("/r/<token>/saved")
 @policy("respondent")
 def saved(token: str, access: RespondentAccess) -> ResponseReturnValue:
-    load_respondent(access)
+    respondent, _questionnaire = load_respondent(access)
+    if respondent.is_submitted:
+        return redirect(url_for("reports.done", token=token))
     return render_template("questionnaire/saved.html", token=token)
 
 
@@ -111,7 +117,7 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
             missing = [item for item in journey.missing_required(questionnaire, answers, respondent.assessment)
                        if item in items]
         return render_section(token, questionnaire, section, items, data, {}, missing, respondent,
-                              journey.page_base(items, answers))
+                              journey.page_base(items, answers), returning=request.args.get("from") == REVIEW)
 
     if respondent.is_submitted:
         locked()
@@ -122,9 +128,11 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
         shown = request.form[journey.BASE_FIELD] if base is not None else journey.page_base(
             items, journey.answers_of(respondent))  # what this page showed, carried to its next send
         return render_section(token, questionnaire, section, items, {item.id: form[item.id].data for item in items},
-                              form.errors, [], respondent, shown), 400
+                              form.errors, [], respondent, shown, returning=request.form.get("from") == REVIEW), 400
     action = request.form.get("action", "next")
-    if action == "back" and index > 0:
+    if action == "next" and request.form.get("from") == REVIEW:
+        target = REVIEW  # came from "Change" on the review page (or its list of what is missing): back there
+    elif action == "back" and index > 0:
         target = questionnaire.sections[index - 1].id
     elif action in ("back", "later"):
         target = section_id
@@ -152,10 +160,11 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
 
 def render_section(token: str, questionnaire: Questionnaire, section: Section, items: tuple[Item, ...],
                    data: dict[str, Any], form_errors: Mapping[str, Sequence[str]], missing: Iterable[Item],
-                   respondent: journey.RespondentView, base: str) -> str:
+                   respondent: journey.RespondentView, base: str, returning: bool = False) -> str:
     """The page of a section: ``data`` holds each item's value as the form shows it (the stored answer on
     a GET, what was posted after a fault), ``form_errors`` the form's faults, ``base`` the stored answers
-    the page stands for (journey.changed_answers)."""
+    the page stands for (journey.changed_answers); ``returning``: opened from the review page, to which
+    "Save" leads back."""
     errors = {item_id: messages[0] for item_id, messages in form_errors.items() if item_id != "csrf_token"}
     for item in missing:
         errors.setdefault(item.id, _("Please answer this question, or choose “Don't know”.")
@@ -182,6 +191,7 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
         total=len(questionnaire.sections),
         is_first=index == 0,
         is_last=index + 1 == len(questionnaire.sections),
+        returning=returning,
         lang=lang,
     )
 
@@ -200,15 +210,21 @@ def render_review(token: str, respondent: journey.RespondentView, questionnaire:
     answers = journey.answers_of(respondent)
     missing = journey.missing_required(questionnaire, answers, respondent.assessment) if show_missing else []
     lang = str(get_locale())
+    # What is missing, a line per page (not a link per question): how many, and a link to the first.
+    by_page: dict[str, list[Item]] = {}
+    for item in missing:
+        by_page.setdefault(questionnaire.section_of(item.id).id, []).append(item)
     error_entries = [
         {
-            "href": url_for(".section", token=token, section_id=questionnaire.section_of(item.id).id, check=1,
-                            _anchor=f"f-{item.id}"),
-            "label": item.text[lang],
-            "message": _("Not answered yet"),
+            "href": url_for(".section", token=token, section_id=section_id, _anchor=f"f-{items[0].id}",
+                            **FROM_REVIEW_CHECKED),
+            "label": questionnaire.section_of(items[0].id).title[lang],
+            "message": ngettext("%(num)d question not answered", "%(num)d questions not answered", len(items)),
         }
-        for item in missing
+        for section_id, items in by_page.items()
     ]
+    missing_count = (ngettext("%(num)d answer is missing.", "%(num)d answers are missing.", len(missing))
+                     if missing else None)
     return render_template(
         "questionnaire/review.html",
         token=token,
@@ -219,6 +235,7 @@ def render_review(token: str, respondent: journey.RespondentView, questionnaire:
         answers=answers,
         missing_ids={item.id for item in missing},
         error_entries=error_entries,
+        missing_count=missing_count,
         lang=lang,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -22,7 +22,18 @@ API_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "me
 def _page(status: int, title: str, message: str):
     if request.path.startswith(API_PREFIX):  # programs get JSON, never a page
         return _api_error(status, message)
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           answers_url=_own_answers(status)), status
+
+
+def _own_answers(status: int) -> str | None:
+    """On a respondent's page (its URL holds their private token), the way back to their answers: unless
+    the token is what was not found."""
+    token = (request.view_args or {}).get("token")
+    if status == 404 or not isinstance(token, str) or not (request.endpoint or "").startswith(
+            ("questionnaire.", "reports.", "join.")):
+        return None
+    return url_for("questionnaire.resume", token=token)
 
 
 def _api_error(status: int, message: str):

@@ -68,7 +68,33 @@ def test_error_summary_after_incomplete_submission(browser, live_server, screens
     assert "There is a problem" in summary.inner_text()
     # With JavaScript on, the error summary takes the focus so screen readers announce it.
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    page.get_by_role("link", name="Which kind of organisation do you speak for?: Not answered yet").click()
+    # One line per page, with how many of its questions are unanswered.
+    expect(summary.get_by_text("answers are missing.")).to_be_visible()
+    page.get_by_role("link", name="You and your partnership: ").click()
     expect(page.get_by_text("Please answer this question.").first).to_be_visible()
     screenshot(page, "error-summary")
+    # Saving the page brings the respondent back to their answers, not on to the next page.
+    page.get_by_role("button", name="Save and return to your answers").click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    assert page.url.endswith("/review")
+    context.close()
+
+
+def test_change_on_the_review_page_comes_back_to_it(browser, live_server):
+    """Review → "Change" → save: back on the review page, with the change shown."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Start a self-assessment").click()
+    page.get_by_role("link", name="Continue to the questions").click()
+    for _ in range(6):
+        page.get_by_role("button", name="Save and continue").or_(
+            page.get_by_role("button", name="Save and review")).click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    page.locator("a[href*='/s/linkages'][href*='from=review']").first.click()
+    page.locator("label", has=page.locator("input[name='linkage.demography_labour.strength'][value='3']")).click()
+    page.get_by_role("button", name="Save and return to your answers").click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    assert page.url.endswith("/review")
+    expect(page.get_by_text("Strong", exact=True)).to_be_visible()
     context.close()

@@ -134,12 +134,40 @@ def test_required_items_only_at_submission_with_error_summary(client, start_resp
     response = client.post(f"/r/{token}/submit")
     assert response.status_code == 422
     assert "There is a problem" in response.text
-    link = f'/r/{token}/s/profile?check=1#f-profile.region_type'
-    assert link in response.text
-    checked = client.get(f"/r/{token}/s/profile?check=1")
-    assert 'id="error-profile.region_type"' in checked.text
+    # One line per page with how many of its questions are unanswered, not one link per question.
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    missing = re.search(r"<p>(\d+) answers are missing\.</p>", summary)
+    assert missing and int(missing.group(1)) > 20
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', summary)
+    assert len(links) == len({href.split("?")[0] for href, _label in links}) < 10
+    counts = [int(re.search(r"(\d+) questions? not answered", label).group(1)) for _href, label in links]
+    assert sum(counts) == int(missing.group(1))
+    first = links[0][0].replace("&amp;", "&")
+    assert first.startswith(f"/r/{token}/s/profile?") and "check=1" in first and "from=review" in first
+    assert first.endswith("#f-respondent.group")  # the page's first unanswered question
+    checked = client.get(first.split("#")[0])
+    for item_id in ("respondent.group", "profile.region_type"):  # every unanswered question of the page
+        assert f'id="error-{item_id}"' in checked.text and f'href="#f-{item_id}"' in checked.text
     assert "Please answer this question" in checked.text
-    assert 'href="#f-profile.region_type"' in checked.text
+    assert 'name="from" value="review"' in checked.text and "Save and return to your answers" in checked.text
+
+
+def test_change_on_the_review_page_leads_back_to_it(client, start_respondent, complete_answers):
+    token = start_respondent()
+    answer_pages(client, token, complete_answers())
+    review = client.get(f"/r/{token}/review").text
+    change = re.search(rf'href="(/r/{token}/s/enablers[^"#]*)#f-enabler.trust.1"', review).group(1)
+    assert "from=review" in change
+    page = client.get(change.replace("&amp;", "&")).text
+    assert 'name="from" value="review"' in page and "Save and return to your answers" in page
+    saved = client.post(f"/r/{token}/s/enablers", data={"enabler.trust.1": "2", "from": "review", "action": "next"})
+    assert saved.status_code == 303 and saved.location.endswith(f"/r/{token}/review")
+    assert "Strongly agree" in client.get(saved.location).text
+    # Without it, the same button goes on to the next page, as before.
+    onward = client.post(f"/r/{token}/s/enablers", data={"enabler.trust.1": "2", "action": "next"})
+    assert onward.location.endswith(f"/r/{token}/s/barriers")
+    french = client.get(change.replace("&amp;", "&") + "&lang=fr").text
+    assert "Enregistrer et revenir à vos réponses" in french
 
 
 def test_review_submit_lock_and_double_submit(app, client, start_respondent, complete_answers):
@@ -361,3 +389,25 @@ def test_a_self_assessment_can_name_its_partnership_for_the_cover(client, comple
     assert 'filename="rupa-vallee-de-la-drome-fr-letter-' in pdf.headers["Content-Disposition"]
     unnamed = client.post("/start")
     assert unnamed.status_code == 303  # the name stays optional
+
+
+def test_a_submitted_response_never_reads_as_in_progress(client, start_respondent, complete_answers):
+    token = start_respondent()
+    answer_pages(client, token, complete_answers())
+    assert client.post(f"/r/{token}/submit").status_code == 303
+    for page in ("welcome", "saved", "review", "s/profile"):
+        response = client.get(f"/r/{token}/{page}")
+        assert response.status_code == 302 and response.location.endswith(f"/r/{token}/done"), page
+
+
+def test_a_respondents_error_pages_lead_back_to_their_answers(app, client, start_respondent, complete_answers):
+    token = start_respondent()
+    answer_pages(client, token, complete_answers())
+    assert client.post(f"/r/{token}/submit").status_code == 303
+    locked = client.post(f"/r/{token}/s/enablers", data={"action": "next"})
+    assert locked.status_code == 409
+    assert f'href="/r/{token}"' in locked.text and "Back to your answers" in locked.text
+    french = client.post(f"/r/{token}/s/enablers?lang=fr", data={"action": "next"})
+    assert "Revenir à vos réponses" in french.text
+    unknown = client.get("/r/" + "x" * 43 + "/welcome")  # the token itself is what was not found
+    assert unknown.status_code == 404 and "Back to your answers" not in unknown.text
