@@ -9,6 +9,7 @@ from typing import Any
 from questionnaire.models import Assessment, Respondent
 from reports import labels
 from scoring.catalogue import RuleSet
+from typography import written
 
 PROFILE_PREFIX = "profile."
 
@@ -108,4 +109,11 @@ def results_context(result: Mapping[str, Any], rules: RuleSet, lang: str) -> dic
         ],
         "recommendations": named_recommendations(result["recommendations"]),
         "respondents": result["respondents"],
+        "bands": band_thresholds(rules, lang),
     }
+
+
+def band_thresholds(rules: RuleSet, lang: str) -> dict[str, str]:
+    """Where the bands begin (scoring.yaml), as the reader's language writes the numbers."""
+    bands = rules.settings.bands
+    return {"strength": written(bands.strength, lang), "developing": written(bands.developing, lang)}

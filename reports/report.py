@@ -14,7 +14,14 @@ from flask_babel import gettext as _
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
 from reports import charts, labels
-from reports.context import dimension_sections, model_summary, named_reasons, named_recommendations, pathway_summary
+from reports.context import (
+    band_thresholds,
+    dimension_sections,
+    model_summary,
+    named_reasons,
+    named_recommendations,
+    pathway_summary,
+)
 from scoring.catalogue import RuleSet
 from typography import listed, written
 from web.i18n import language_name, number
@@ -83,6 +90,7 @@ def report_context(result: Mapping[str, Any], document: Mapping[str, Any], quest
                    "gap_points": rules.settings.gap_flag_points,
                    "contested_sd": rules.settings.contested_sd_points,
                    "max_high": rules.settings.max_high,
+                   "bands": band_thresholds(rules, lang),
                    "weighting": result["weighting"]},
     }
     if is_group:

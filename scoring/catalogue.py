@@ -12,7 +12,7 @@ import yaml
 
 from questionnaire import item_bank
 from questionnaire.content import LANGUAGES, Localised, Questionnaire, load_yaml
-from scoring.dimensions import DIMENSION_IDS
+from scoring.dimensions import DEFAULT_BANDS, DIMENSION_IDS, BandThresholds
 from scoring.evidence import WORDS_FILE, Words, load_words
 from scoring.rules import RuleChecker, RuleError
 from typography import typeset
@@ -31,6 +31,7 @@ class Settings:
     contested_min_respondents: int
     max_high: int
     first_steps: Mapping[str, tuple[str, ...]]
+    bands: BandThresholds = DEFAULT_BANDS
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
         contested_min_respondents=settings_file.get(s, "contested_min_respondents", "settings", int),
         max_high=settings_file.get(s, "max_high", "settings", int),
         first_steps=_first_steps(settings_file, questionnaire),
+        bands=_bands(settings_file, s),
     )
     version = settings_file.get(settings_file.data, "version", "version", str)
     models, factors, preconditions = _load_governance(_File(directory / "governance.yaml"), questionnaire)
@@ -167,6 +169,16 @@ def _action(file: _File, raw: Any, level: str, rec_id: str) -> Mapping[str, str]
     if own not in LEVELS:
         file.fail(f"{rec_id}.actions", f"level {own!r} is not one of {', '.join(LEVELS)}")
     return Localised({**{lang: text[lang] for lang in LANGUAGES}, "level": own})
+
+
+def _bands(file: _File, settings: Any) -> BandThresholds:
+    raw = file.get(settings, "bands", "settings.bands", dict)
+    strength = file.get(raw, "strength", "settings.bands", (int, float))
+    developing = file.get(raw, "developing", "settings.bands", (int, float))
+    if set(raw) != {"strength", "developing"} or not 0 < developing < strength <= 100:
+        file.fail("settings.bands", "must give the thresholds 'strength' and 'developing', with "
+                                    "0 < developing < strength <= 100")
+    return BandThresholds(strength=float(strength), developing=float(developing))
 
 
 def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:

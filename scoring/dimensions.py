@@ -59,14 +59,29 @@ BANDS: tuple[Band, ...] = tuple(Band)
 SCORED_BANDS: tuple[Band, ...] = (Band.STRENGTH, Band.DEVELOPING, Band.CONCERN)  # a rating a group can agree on
 
 
-def band(score: float | None) -> str:
-    if score is None:
-        return Band.INSUFFICIENT_DATA.value
-    if score >= 75:
-        return Band.STRENGTH.value
-    if score >= 50:
-        return Band.DEVELOPING.value
-    return Band.CONCERN.value
+@dataclass(frozen=True)
+class BandThresholds:
+    """Where the bands begin on 0–100 (scoring.yaml ``bands``): strength from ``strength``, developing from
+    ``developing``, concern below."""
+
+    strength: float = 75.0
+    developing: float = 50.0
+
+    def band(self, score: float | None) -> str:
+        if score is None:
+            return Band.INSUFFICIENT_DATA.value
+        if score >= self.strength:
+            return Band.STRENGTH.value
+        if score >= self.developing:
+            return Band.DEVELOPING.value
+        return Band.CONCERN.value
+
+
+DEFAULT_BANDS = BandThresholds()
+
+
+def band(score: float | None, thresholds: BandThresholds = DEFAULT_BANDS) -> str:
+    return thresholds.band(score)
 
 
 ITEM_COUNTS: tuple[int, ...] = tuple(len(d.items) for d in DIMENSIONS)
@@ -108,12 +123,14 @@ def cluster_mean(values: Iterable[float | None], clusters: Iterable[int]) -> flo
     return fsum(fsum(values) / len(values) for values in sums.values()) / len(sums)
 
 
-def dimension_result(score: float | None, answered: int, items: int) -> dict[str, Any]:
+def dimension_result(score: float | None, answered: int, items: int,
+                     thresholds: BandThresholds = DEFAULT_BANDS) -> dict[str, Any]:
     rounded = None if score is None else half_up(score, 1)
-    return {"score": rounded, "band": band(rounded), "answered": answered, "items": items}
+    return {"score": rounded, "band": thresholds.band(rounded), "answered": answered, "items": items}
 
 
-def aggregate(rows: list[RespondentScores], clusters: list[int]) -> dict[str, dict[str, Any]]:
+def aggregate(rows: list[RespondentScores], clusters: list[int],
+              thresholds: BandThresholds = DEFAULT_BANDS) -> dict[str, dict[str, Any]]:
     """Aggregate respondents' dimension scores; ``clusters`` gives each respondent's organisation
     (or the respondent itself under per-respondent weighting). A respondent without a score on a
     dimension is left out of that dimension only. ``answered`` and ``items`` count item answers over
@@ -126,5 +143,5 @@ def aggregate(rows: list[RespondentScores], clusters: list[int]) -> dict[str, di
                                                   strict=True):
         total_answered, total_items = sum(answered), items * len(rows)
         mean = cluster_mean(scores, clusters) if 2 * total_answered >= total_items else None
-        result[dimension.id] = dimension_result(mean, total_answered, total_items)
+        result[dimension.id] = dimension_result(mean, total_answered, total_items, thresholds)
     return result

@@ -49,7 +49,7 @@ def _score(assessment: Assessment, rules: RuleSet, weighting: str, lang: str) ->
     respondents = assessment.respondents
     per_respondent = [respondent_scores(r.answers) for r in respondents]
     clusters = _clusters(respondents, weighting)
-    dimensions = aggregate(per_respondent, clusters)
+    dimensions = aggregate(per_respondent, clusters, rules.settings.bands)
     if len(respondents) >= rules.settings.min_group_size:  # a group result: docs/assessment-model.md §7 holds
         dimensions = anonymity.withhold_thin(dimensions, per_respondent, clusters, rules.settings.min_group_size)
 
@@ -162,7 +162,7 @@ def _groups(respondents: Sequence[Respondent], per_respondent: Sequence[Responde
     minimum = settings.min_group_size
     disclosure = anonymity.plan([r.group for r in respondents], clusters, minimum)
     units = {**disclosure.units, **({g: disclosure.pair[g] for g in RURAL_URBAN} if disclosure.difference_only else {})}
-    results = {unit: aggregate([per_respondent[i] for i in indexes], [clusters[i] for i in indexes])
+    results = {unit: aggregate([per_respondent[i] for i in indexes], [clusters[i] for i in indexes], settings.bands)
                for unit, indexes in units.items()}
     groups: dict[str, dict[str, Any]] = {unit: {"n": len(disclosure.units[unit]), "dimensions": {}}
                                          for unit in disclosure.units}
@@ -243,8 +243,8 @@ def contested_dimensions(per_respondent: Sequence[RespondentScores], settings: S
             continue
         mean = sum(scores) / n
         spread = (sum((s - mean) ** 2 for s in scores) / n) ** 0.5  # population standard deviation
-        strengths = sum(1 for s in scores if s >= 75)
-        concerns = sum(1 for s in scores if s < 50)
+        strengths = sum(1 for s in scores if s >= settings.bands.strength)
+        concerns = sum(1 for s in scores if s < settings.bands.developing)
         split = min(strengths, concerns) / n >= settings.contested_split_share
         if spread >= settings.contested_sd_points - 1e-9 or split:
             contested.append(dimension.id)

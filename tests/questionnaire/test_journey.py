@@ -411,3 +411,17 @@ def test_a_respondents_error_pages_lead_back_to_their_answers(app, client, start
     assert "Revenir à vos réponses" in french.text
     unknown = client.get("/r/" + "x" * 43 + "/welcome")  # the token itself is what was not found
     assert unknown.status_code == 404 and "Back to your answers" not in unknown.text
+
+
+def test_the_results_say_where_the_bands_begin(client, start_respondent, complete_answers):
+    """The thresholds are scoring.yaml's (tests/scoring/test_rule_validation.py moves them), written as the
+    reader's language writes numbers."""
+    token = start_respondent()
+    answer_pages(client, token, complete_answers())
+    client.post(f"/r/{token}/submit")
+    done = html.unescape(client.get(f"/r/{token}/done").text)
+    assert "Strength: 75 or more. Developing: from 50 to under 75. Concern: below 50." in done
+    french = html.unescape(client.get(f"/r/{token}/done?lang=fr").text)
+    assert "Point fort\u00a0: 75 ou plus. En progrès\u00a0: de 50 à moins de 75." in french
+    report = html.unescape(client.get(f"/r/{token}/report?lang=en").text)
+    assert "Bands: strength 75 or more, developing from 50 to under 75, concern below 50." in report

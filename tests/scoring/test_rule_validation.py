@@ -98,6 +98,10 @@ def rewrite(path: Path, change) -> None:
     ("governance.yaml", lambda d: d["factors"][0].pop("why"), "missing 'why'"),
     ("scoring.yaml", lambda d: d["settings"].update({"min_group_size": "three"}),
      "'min_group_size' has the wrong type"),
+    ("scoring.yaml", lambda d: d["settings"].update({"bands": {"strength": 50, "developing": 75}}),
+     "rule settings.bands: must give the thresholds 'strength' and 'developing'"),
+    ("scoring.yaml", lambda d: d["settings"]["bands"].pop("developing"), "missing 'developing'"),
+    ("scoring.yaml", lambda d: d["settings"].pop("bands"), "missing 'bands'"),
 ])
 def test_loader_names_file_rule_and_fault(rules_copy, file, change, fault):
     rewrite(rules_copy / file, change)
@@ -116,3 +120,20 @@ def test_app_refuses_to_start_with_broken_rules(rules_copy):
         create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
                     "RULES_DIR": str(rules_copy)})
     assert "recommendations.yaml: rule rec.awareness.concern: operator 'lt' needs a number" in str(caught.value)
+
+
+def test_band_thresholds_come_from_scoring_yaml(rules_copy):
+    """A dimension scored 75 is a strength with the thresholds as shipped, developing when scoring.yaml
+    puts strength at 80; the split test for contested dimensions moves with them."""
+    from scoring import parse_assessment, score
+    from tests.scoring.conftest import QUESTIONNAIRES as ALL
+
+    answers = {"enabler.trust.1": 4, "enabler.trust.2": 4, "enabler.trust.3": 4}
+    document = {"respondents": [{"group": "rural_public", "answers": answers}]}
+    shipped = score(parse_assessment(document, ALL, "2026.1"), load_rules(QUESTIONNAIRE))
+    rewrite(rules_copy / "scoring.yaml", lambda d: d["settings"].update({"bands": {"strength": 80, "developing": 60}}))
+    moved = score(parse_assessment(document, ALL, "2026.1"), load_rules(QUESTIONNAIRE, rules_copy))
+    trust = shipped["dimensions"]["enabler.trust"]["score"]
+    assert 75 <= trust < 80
+    assert shipped["dimensions"]["enabler.trust"]["band"] == "strength"
+    assert moved["dimensions"]["enabler.trust"]["band"] == "developing"
