@@ -223,7 +223,8 @@ def layout_fingerprint() -> str:
     files = sorted([*root.glob("templates/reports/*.html"), *root.glob("static/css/*.css"),
                     *root.glob("translations/*/LC_MESSAGES/*.mo"), *root.glob("reports/*.py"),
                     *root.glob("reports/*.css"), *root.glob("scoring/**/*.py"), *root.glob("scoring/rules/*.yaml"),
-                    *root.glob("questionnaire/content/**/*"), root / "partnerships" / "exports.py"])
+                    *root.glob("questionnaire/content/**/*"), root / "partnerships" / "exports.py",
+                    root / "typography.py"])
     files = [path for path in files if path.is_file()]
     return ReportCache.key(*(f"{path.relative_to(root)}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
                           for path in files))
