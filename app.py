@@ -45,7 +45,7 @@ from reports.jobs import prepare_submitted_pdf, worker_command
 from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
-from web import errors, i18n, once, security
+from web import errors, i18n, once, security, static
 
 REDACT_SECRETS = RedactSecrets()
 
@@ -97,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
+    static.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
     babel.init_app(app, locale_selector=i18n.select_locale,

@@ -109,7 +109,8 @@ DEFAULTS = {
     # Brotli quality 1 instead of Flask-Compress's 4: the largest questionnaire page (35 KB) compresses in
     # 0.12 ms instead of 0.45 ms (a tenth of a page's cost) to 4.1 KB instead of 3.2 KB.
     "COMPRESS_BR_LEVEL": 1,
-    # Streamed responses (static files) are sent as they are: compressing them would leave the file open.
+    # Streamed responses (exports) are sent as they are; static CSS and JS are read whole and compressed
+    # (web/static.py).
     "COMPRESS_STREAMS": False,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
 }
