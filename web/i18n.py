@@ -90,7 +90,7 @@ def install_template_translations(app) -> None:
 
 
 def number(value: float, places: int = 1) -> str:
-    """A number as the page's language writes it, rounded half up (``scoring.numbers``): the templates'
+    """A number as the page's language writes it, rounded half up (``typography``): the templates'
     ``number()``."""
     from flask_babel import get_locale
 

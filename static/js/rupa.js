@@ -28,6 +28,24 @@
     });
   });
 
+  // Free text: how many characters are left, as the server counts them (line breaks as one, spaces at
+  // the ends not at all); past the limit the text stays and the page says how much to cut.
+  var format = window.Intl ? new Intl.NumberFormat(document.documentElement.lang) : null;
+  document.querySelectorAll("[data-limit]").forEach(function (note) {
+    var field = document.getElementById(note.id.replace(/^limit-/, "f-"));
+    if (!field) { return; }
+    var limit = parseInt(note.dataset.limit, 10);
+    var show = function () {
+      var used = Array.from(field.value.replace(/\r\n/g, "\n").trim()).length;
+      var left = limit - used;
+      var count = format ? format.format(Math.abs(left)) : String(Math.abs(left));
+      note.textContent = (left >= 0 ? note.dataset.left : note.dataset.over).replace("%(count)s", count);
+      note.classList.toggle("char-limit-over", left < 0);
+    };
+    field.addEventListener("input", show);
+    show();
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

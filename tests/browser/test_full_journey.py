@@ -98,3 +98,24 @@ def test_change_on_the_review_page_comes_back_to_it(browser, live_server):
     assert page.url.endswith("/review")
     expect(page.get_by_text("Strong", exact=True)).to_be_visible()
     context.close()
+
+
+def test_free_text_shows_what_is_left_and_is_never_cut(browser, live_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Start a self-assessment").click()
+    page.get_by_role("link", name="Continue to the questions").click()
+    page.goto(page.url.rsplit("/s/", 1)[0] + "/s/open")
+    note = page.locator("#limit-open\\.priorities")
+    expect(note).to_have_text("4,000 characters left")
+    field = page.locator("#f-open\\.priorities")
+    field.fill("x" * 3990)
+    expect(note).to_have_text("10 characters left")
+    field.fill("x" * 4010)  # no maxlength: the browser keeps all of it
+    expect(note).to_have_text("10 characters too many: shorten the text before you save it")
+    assert len(field.input_value()) == 4010
+    page.get_by_role("button", name="Save and review").click()
+    expect(page.get_by_text("4000 characters").first).to_be_visible()
+    assert len(page.locator("#f-open\\.priorities").input_value()) == 4010  # refused, kept
+    context.close()

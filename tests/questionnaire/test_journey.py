@@ -217,6 +217,16 @@ def test_overlong_text_is_rejected_with_the_text_kept_on_the_page(app, client, s
     assert stored(app) == {"open.priorities": "A bus line."}
 
 
+def test_the_free_text_limit_is_said_and_nothing_is_cut_by_the_browser(client, start_respondent):
+    token = start_respondent()
+    page = html.unescape(client.get(f"/r/{token}/s/open?lang=en").text)
+    assert "maxlength" not in page  # a browser would cut a pasted text without a word
+    assert "At most 4000 characters." in page  # as the error message says it
+    assert re.search(r'<textarea id="f-open.priorities"[^>]*aria-describedby="[^"]*limit-open.priorities', page)
+    french = html.unescape(client.get(f"/r/{token}/s/open?lang=fr").text)
+    assert "4000 caractères au plus." in french
+
+
 def test_text_is_stored_without_control_characters_and_escaped_on_review(app, client, start_respondent):
     token = start_respondent()
     client.post(f"/r/{token}/s/open", data={"open.obstacles": "<b>Roads</b>\x00\x07 & bridges"})
