@@ -96,6 +96,8 @@ def init_app(app: Flask, lookups: Lookups) -> None:
 def _lookups() -> Lookups:
     found: Lookups = current_app.extensions["rupa.access"]
     return found
+
+
 View = TypeVar("View", bound=Callable[..., Any])
 
 
