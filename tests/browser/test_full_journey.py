@@ -52,17 +52,27 @@ def test_journey_without_javascript_in_french(browser, live_server, screenshot):
     context.close()
 
 
-def test_error_summary_after_incomplete_submission(browser, live_server, screenshot):
-    context = browser.new_context()
-    page = context.new_page()
+def start_self_assessment(page, live_server: str) -> None:
+    """From the home page to the first page of questions."""
     page.goto(live_server + "/")
     page.get_by_role("button", name="Start a self-assessment").click()
     page.get_by_role("link", name="Continue to the questions").click()
-    page.get_by_role("button", name="Save and finish later").click()
-    page.get_by_role("link", name="Carry on now").click()
+
+
+def save_every_page(page) -> None:
+    """Press "Save and continue" on each page and "Save and review" on the last: on to the review page."""
     for _ in range(6):
         page.get_by_role("button", name="Save and continue").or_(
             page.get_by_role("button", name="Save and review")).click()
+
+
+def test_error_summary_after_incomplete_submission(browser, live_server, screenshot):
+    context = browser.new_context()
+    page = context.new_page()
+    start_self_assessment(page, live_server)
+    page.get_by_role("button", name="Save and finish later").click()
+    page.get_by_role("link", name="Carry on now").click()
+    save_every_page(page)
     page.get_by_role("button", name="Submit my answers").click()
     summary = page.get_by_role("alert")
     assert "There is a problem" in summary.inner_text()
@@ -84,12 +94,8 @@ def test_change_on_the_review_page_comes_back_to_it(browser, live_server):
     """Review → "Change" → save: back on the review page, with the change shown."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(live_server + "/")
-    page.get_by_role("button", name="Start a self-assessment").click()
-    page.get_by_role("link", name="Continue to the questions").click()
-    for _ in range(6):
-        page.get_by_role("button", name="Save and continue").or_(
-            page.get_by_role("button", name="Save and review")).click()
+    start_self_assessment(page, live_server)
+    save_every_page(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     page.locator("a[href*='/s/linkages'][href*='from=review']").first.click()
     page.locator("label", has=page.locator("input[name='linkage.demography_labour.strength'][value='3']")).click()
@@ -103,9 +109,7 @@ def test_change_on_the_review_page_comes_back_to_it(browser, live_server):
 def test_free_text_shows_what_is_left_and_is_never_cut(browser, live_server):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(live_server + "/")
-    page.get_by_role("button", name="Start a self-assessment").click()
-    page.get_by_role("link", name="Continue to the questions").click()
+    start_self_assessment(page, live_server)
     page.goto(page.url.rsplit("/s/", 1)[0] + "/s/open")
     note = page.locator("#limit-open\\.priorities")
     expect(note).to_have_text("4,000 characters left")
