@@ -22,7 +22,7 @@ from authorisation import access
 from config import load_config
 from database import db
 from deployment import RedactSecrets, check_command, watch_proxy_headers
-from extensions import babel, compress, csrf, limiter, login_manager, migrate
+from extensions import babel, compress, csrf, limiter, login_manager, mail, migrate
 from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
@@ -99,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     compress.init_app(app)
     static.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     login_manager.login_view = "accounts.signin"
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=app.root_path + "/translations")

@@ -113,6 +113,18 @@ DEFAULTS = {
     # (web/static.py).
     "COMPRESS_STREAMS": False,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    # Email (a new account's confirmation, password reset) through the SMTP server RUPA_MAIL_SERVER
+    # (RUPA_MAIL_PORT, RUPA_MAIL_USE_TLS or RUPA_MAIL_USE_SSL, RUPA_MAIL_USERNAME, RUPA_MAIL_PASSWORD), sent
+    # as RUPA_MAIL_DEFAULT_SENDER. Without a server, each message is written to a file in MAIL_FILE_PATH
+    # (instance/outbox), to be read there on a development machine.
+    "MAIL_SERVER": None,
+    "MAIL_DEFAULT_SENDER": "RUPA <rupa@localhost>",
+    "MAIL_TIMEOUT": 10,
+    # A link to confirm a new account's address works this long; a password reset link this long, once.
+    "ACCOUNT_CONFIRM_MAX_AGE": 24 * 3600,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    # Password reset requests per client address (each may send an email).
+    "PASSWORD_RESET_RATE_LIMIT": "5 per minute;20 per hour",
 }
 
 
@@ -134,6 +146,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", normalise_database_url(database_url))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
                                                              app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if not app.config.get("MAIL_BACKEND"):
+        # Flask-Mailman's backends: SMTP when a server is configured, an outbox in memory for tests, and
+        # otherwise files in the instance folder (nothing leaves the machine).
+        app.config["MAIL_BACKEND"] = ("smtp" if app.config["MAIL_SERVER"] else
+                                      "locmem" if app.config.get("TESTING") else "file")
+    app.config.setdefault("MAIL_FILE_PATH", str(Path(app.instance_path) / "outbox"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
         app.config["SECRET_KEY_FROM_INSTANCE"] = True  # one host's file: `flask check` asks for RUPA_SECRET_KEY

@@ -85,6 +85,11 @@ def deployment_faults(app: Flask, workers: int) -> list[Fault]:
               f"the X-Forwarded-* headers of {config['PROXIES']} reverse proxy hop(s) are trusted: never expose "
               f"the app's port directly, or clients choose their own address. Every worker logs a warning "
               f"when a request arrives without the proxy's header.")
+    if config["MAIL_BACKEND"] == "file":
+        fault("warning", "RUPA_MAIL_SERVER",
+              f"no mail server: the emails that confirm new accounts and reset passwords are written to files in "
+              f"{config['MAIL_FILE_PATH']} and reach nobody. Set RUPA_MAIL_SERVER (and RUPA_MAIL_PORT, "
+              f"RUPA_MAIL_USE_TLS, RUPA_MAIL_USERNAME, RUPA_MAIL_PASSWORD, RUPA_MAIL_DEFAULT_SENDER).")
     if config["REDIS_URL"]:
         from redis import Redis
         from redis.exceptions import RedisError
@@ -134,9 +139,10 @@ def watch_proxy_headers() -> None:
     app.extensions["rupa.proxy_warned"] = True
 
 
-# Resume links (/r/<token>) and invitation links (/j/<token>) are secrets: whoever reads them answers as
-# that respondent, or joins that round. Access logs and the development server's log write them as "…".
-SECRET_IN_PATH = re.compile(r"/(r|j)/[A-Za-z0-9_\-]{16,}")
+# Resume links (/r/<token>), invitation links (/j/<token>) and the links emailed to facilitators (confirming
+# an account, choosing a new password) are secrets: whoever reads them answers as that respondent, joins
+# that round or takes over that account. Access logs and the development server's log write them as "…".
+SECRET_IN_PATH = re.compile(r"/(r|j|account/confirm|account/password/reset)/[A-Za-z0-9_.\-]{16,}")
 
 
 def redacted(text: str) -> str:

@@ -10,6 +10,7 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
@@ -55,6 +56,8 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Pages travel compressed (rural connections are slow); PDFs and images are left as they are.
 compress = Compress()
+# Email: SMTP, or files in the instance folder where no server is configured (config.py).
+mail = Mail()
 
 
 FAILED_LOOKUPS = "failed-token-lookup"

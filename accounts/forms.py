@@ -17,29 +17,47 @@ def strip(value: str | None) -> str | None:
     return clean_text(value) if value else value
 
 
+def email_address() -> EmailField:
+    return EmailField(_l("Email address"), validators=[
+        InputRequired(), Length(max=254), Email(message=_l("Enter an email address like name@example.org."))],
+        filters=[strip])
+
+
+def new_password(label: str) -> PasswordField:
+    return PasswordField(label, validators=[
+        InputRequired(), Length(min=MIN_PASSWORD, max=200,
+                                message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])
+
+
+def repeated(label: str) -> PasswordField:
+    return PasswordField(label, validators=[
+        InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
+
+
 class SignInForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[InputRequired(), Length(max=254)], filters=[strip])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
 class SignUpForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[
-        InputRequired(), Length(max=254), Email(message=_l("Enter an email address like name@example.org."))],
-        filters=[strip])
-    password = PasswordField(_l("Password"), validators=[
-        InputRequired(), Length(min=MIN_PASSWORD, max=200,
-                                message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
+    email = email_address()
+    password = new_password(_l("Password"))
+    confirm = repeated(_l("Repeat the password"))
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=200)])
-    password = PasswordField(_l("New password"), validators=[
-        InputRequired(), Length(min=MIN_PASSWORD, max=200,
-                                message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        InputRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
+    password = new_password(_l("New password"))
+    confirm = repeated(_l("Repeat the new password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_address()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password(_l("New password"))
+    confirm = repeated(_l("Repeat the new password"))
 
 
 class ApiTokenForm(FlaskForm):

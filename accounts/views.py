@@ -1,4 +1,4 @@
-"""Sign up, sign in, sign out and change password."""
+"""Sign up (confirmed by email), sign in, sign out, change or reset a password, API tokens."""
 
 from __future__ import annotations
 
@@ -7,14 +7,22 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from accounts import audit, tokens
-from accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm, SignUpForm
-from accounts.models import Facilitator, normalise_email, verify_nobody
+from accounts import audit, links, mail, tokens
+from accounts.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
+from accounts.models import Facilitator, hash_nobody, normalise_email, verify_nobody
 from authorisation.access import policy
 from database import db
 from extensions import limiter, login_manager
@@ -69,22 +77,70 @@ def _sign_in(facilitator: Facilitator) -> None:
 @once
 @policy("public")
 def signup():
+    """A new account works once the link emailed to its address is followed. The page that follows says
+    the same, in the same time, whether the address had an account or not: its owner learns that from the
+    email (OWASP ASVS 2.1, account enumeration)."""
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404, description=_("Sign-up is closed on this installation. Ask its administrator for an account."))
     form = SignUpForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
-        exists = db.session.execute(select(Facilitator.id).where(Facilitator.email == email)).first()
-        if exists:
-            form.email.errors.append(_("An account with this email address already exists. Sign in instead."))
+        facilitator = db.session.execute(select(Facilitator).where(Facilitator.email == email)).scalar_one_or_none()
+        if facilitator is not None and facilitator.email_confirmed:
+            hash_nobody(form.password.data)  # as long as setting the password below
+            mail.send_soon(email, "account_exists", str(get_locale()),
+                                     signin=url_for(".signin", _external=True),
+                                     forgot=url_for(".forgot_password", _external=True))
         else:
-            facilitator = Facilitator(email=email)
+            if facilitator is None:
+                facilitator = Facilitator(email=email, email_confirmed=False)
+                db.session.add(facilitator)
+            # A second sign-up before confirming sets the password anew and replaces the earlier link.
             facilitator.set_password(form.password.data)
-            db.session.add(facilitator)
-            db.session.commit()
-            _sign_in(facilitator)
-            return redirect(url_for("partnerships.index"), 303)
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same address signed up at the same moment: that one's link stands
+                db.session.rollback()
+            else:
+                _send_confirmation(facilitator)
+        session["mail_sent"] = {"kind": "signup", "to": email}
+        return redirect(url_for(".check_email"), 303)
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+
+def _send_confirmation(facilitator: Facilitator) -> None:
+    token = links.link_token(facilitator, "confirm")
+    mail.send_soon(facilitator.email, "confirm_account", str(get_locale()),
+                             link=url_for(".confirm_email", token=token, _external=True),
+                             hours=current_app.config["ACCOUNT_CONFIRM_MAX_AGE"] // 3600)
+
+
+@bp.get("/check-email")
+@policy("public")
+def check_email():
+    sent = session.get("mail_sent")
+    if not isinstance(sent, dict) or sent.get("kind") not in ("signup", "reset"):
+        return redirect(url_for(".signin"), 303)
+    return render_template("accounts/check_email.html", kind=sent["kind"], to=str(sent.get("to", "")),
+                           outbox=current_app.config["MAIL_FILE_PATH"]
+                           if current_app.config["MAIL_BACKEND"] == "file" else None,
+                           hours=current_app.config["ACCOUNT_CONFIRM_MAX_AGE"] // 3600,
+                           minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+
+
+@bp.get("/confirm/<token>")
+@policy("public")
+def confirm_email(token: str):
+    """The link of a confirmation email: the account can sign in from now on. It does not sign anyone in
+    itself, so that a link left in a mailbox (or opened by a mail scanner) is no way into the account."""
+    facilitator = links.facilitator_of(token, "confirm")
+    if facilitator is None:
+        return render_template("accounts/link_invalid.html", kind="confirm"), 400
+    if not facilitator.email_confirmed:
+        facilitator.email_confirmed = True
+        db.session.commit()
+    flash(_("Your email address is confirmed. Sign in to start."))
+    return redirect(url_for(".signin"), 303)
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -99,6 +155,11 @@ def signin():
         if facilitator is None:
             verify_nobody(form.password.data)  # as slow as a wrong password for a real account
         elif facilitator.check_password(form.password.data):
+            if not facilitator.email_confirmed:
+                _send_confirmation(facilitator)  # only the password's holder learns that the account waits
+                form.email.errors.append(_("This address is not confirmed yet. We have sent the link again: "
+                                           "follow it, then sign in."))
+                return render_template("accounts/signin.html", form=form), 400
             db.session.commit()  # a rehash with newer parameters, if any
             _sign_in(facilitator)
             return redirect(_safe_next(request.args.get("next")), 303)
@@ -134,6 +195,47 @@ def change_password():
             flash(_("Your password has been changed."))
             return redirect(url_for("partnerships.index"), 303)
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@once
+@policy("public")
+def forgot_password():
+    """A link to choose a new password, emailed to the address if it has an account. The page that follows
+    is the same either way, and the email leaves after it."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        facilitator = db.session.execute(select(Facilitator).where(Facilitator.email == email)).scalar_one_or_none()
+        if facilitator is not None:
+            token = links.link_token(facilitator, "reset")
+            mail.send_soon(email, "reset_password", str(get_locale()),
+                                     link=url_for(".reset_password", token=token, _external=True),
+                                     minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+        session["mail_sent"] = {"kind": "reset", "to": email}
+        return redirect(url_for(".check_email"), 303)
+    return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@once
+@policy("public")
+def reset_password(token: str):
+    """Choosing a new password from the emailed link: it works once (the new password changes the session
+    version the link carries), ends every session of the account and confirms its address."""
+    facilitator = links.facilitator_of(token, "reset")
+    if facilitator is None:
+        return render_template("accounts/link_invalid.html", kind="reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        facilitator.set_password(form.password.data)
+        facilitator.email_confirmed = True  # the link reached the address
+        db.session.commit()
+        flash(_("Your password has been changed and every session of your account has ended. Sign in with "
+                "the new password."))
+        return redirect(url_for(".signin"), 303)
+    return render_template("accounts/reset.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

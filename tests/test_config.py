@@ -59,3 +59,12 @@ def test_resume_and_invitation_links_are_redacted_in_the_logs():
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s',
                                ("127.0.0.1", f"GET /r/{token}/review HTTP/1.1", "200"), None)
     assert RedactSecrets().filter(record) and token not in record.getMessage()
+
+
+def test_the_links_emailed_to_facilitators_are_redacted_in_the_logs():
+    from deployment import redacted
+
+    link = "WzEsMV0.aw-QUg.dRRLLOOpyTCo-XQT43pexDO58fo"
+    for path in (f"/account/confirm/{link}", f"/account/password/reset/{link}"):
+        line = redacted(f'GET {path} HTTP/1.1" 303')
+        assert link not in line and "/…" in line, line

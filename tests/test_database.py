@@ -180,3 +180,27 @@ def test_a_failed_statement_does_not_carry_its_parameters_into_messages(app):
         db.session.rollback()
     # (PostgreSQL's own DETAIL line still names the value of the unique key that clashed.)
     assert "secret-hash-value" not in str(raised.value) and "parameters hidden" in str(raised.value)
+
+
+def test_an_unexpected_database_error_logs_no_value_of_the_data(app, caplog):
+    """PostgreSQL's message goes on with a DETAIL line that names the clashing value (an email address
+    here): the log of the 500 keeps the message's first line and the traceback's frames only."""
+    from accounts.models import Facilitator
+    from authorisation.access import policy
+    from database import db
+
+    @app.post("/clash")
+    @policy("public")
+    def clash():
+        db.session.add(Facilitator(email="private.person@example.org", password_hash="x"))
+        db.session.commit()
+        db.session.add(Facilitator(email="private.person@example.org", password_hash="x"))
+        db.session.commit()
+        return "unreachable"
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = app.test_client().post("/clash")
+    assert response.status_code == 500 and "private.person" not in response.text
+    logged = "\n".join(f"{record.getMessage()} {record.exc_text or ''}" for record in caplog.records)
+    assert "unexpected database error" in logged and "facilitator" in logged  # the constraint, named
+    assert "private.person@example.org" not in logged

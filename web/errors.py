@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import time
+import traceback
 
 from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from database import db
@@ -84,7 +86,14 @@ def handle_unexpected_error(error: Exception):
     """Anything unforeseen: logged with its request id, never shown (no stack trace, no SQL)."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    current_app.logger.exception("unexpected error (request %s)", g.get("request_id", "-"))
+    if isinstance(error, DBAPIError):
+        # The database's own message goes on with lines such as PostgreSQL's "DETAIL: Key (email)=(…)":
+        # values of the data. The log gets the first line and where it happened, not the rest.
+        current_app.logger.error("unexpected database error (request %s): %s\n%s", g.get("request_id", "-"),
+                                 str(error).splitlines()[0][:300],
+                                 "".join(traceback.format_tb(error.__traceback__)).rstrip())
+    else:
+        current_app.logger.exception("unexpected error (request %s)", g.get("request_id", "-"))
     db.session.rollback()
     return _page(500, _("Something went wrong"), _(
         "Sorry, RUPA could not do that. Nothing you saved before is lost. Please try again; if it keeps "

@@ -28,6 +28,7 @@ def live_server(tmp_path, database_url):
         "SECRET_KEY": "browser-test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": True,
+        "MAIL_BACKEND": "locmem",  # the emails a test's facilitators are sent (tests.accounts.flows.outbox)
     })
     with app.app_context():
         limiter.reset()

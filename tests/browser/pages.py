@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from accounts import links as account_links
+from accounts.models import Facilitator
 from database import db, utcnow
 from partnerships import service
 from partnerships.models import Partnership, Round
@@ -26,6 +28,7 @@ class Site:
     closed_invite: str
     open_invite: str
     empty_round: str
+    password_reset: str  # the path of a password reset link for the facilitator
 
 
 def build_site(live_server) -> Site:
@@ -43,11 +46,13 @@ def build_site(live_server) -> Site:
         member.status, member.submitted_at = "submitted", utcnow()
         _fresh, fresh_token = service.join_round(empty, "rural_public", None, "en")
         db.session.commit()
+        facilitator = db.session.execute(db.select(Facilitator)).scalar_one()
+        reset = f"/account/password/reset/{account_links.link_token(facilitator, 'reset')}"
         site = Site(url=str(live_server), individual_done=links[0], group_member=f"/r/{member_token}",
                     in_progress=fresh_token, facilitator=(email, password),
                     partnership=f"/facilitator/p/{partnership.id}", closed_invite=f"/j/{closed.invite_token}",
                     open_invite=f"/j/{empty.invite_token}",
-                    empty_round=f"/facilitator/p/{partnership.id}/rounds/{empty.number}")
+                    empty_round=f"/facilitator/p/{partnership.id}/rounds/{empty.number}", password_reset=reset)
     return site
 
 
@@ -71,6 +76,12 @@ def _post_empty(path):
         _goto(path)(page, site)
         submit_first_form(page)
     return step
+
+
+def _password_link_asked(page, site):
+    page.goto(site.url + "/account/password/forgot")
+    page.locator("#email").fill(site.facilitator[0])
+    submit_first_form(page)
 
 
 def _join_code_error(page, site):
@@ -167,6 +178,12 @@ STATES = [
     ("signin-error", False, _post_empty("/account/signin"), False),
     ("signup", False, _goto("/account/signup"), False),
     ("signup-error", False, _post_empty("/account/signup"), False),
+    ("forgot-password", False, _goto("/account/password/forgot"), False),
+    ("forgot-password-error", False, _post_empty("/account/password/forgot"), False),
+    ("check-email", False, _password_link_asked, False),
+    ("reset-password", False, _goto(lambda s: s.password_reset), False),
+    ("reset-password-error", False, _post_empty(lambda s: s.password_reset), False),
+    ("link-expired", False, _goto("/account/password/reset/WzEsMV0.aw-QUg.no-longer-valid"), False),
     ("partnerships", True, _goto("/facilitator/"), False),
     ("partnerships-create-error", True, _create_error, False),
     ("partnership", True, _goto(lambda s: s.partnership), False),

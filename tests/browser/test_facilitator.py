@@ -7,16 +7,26 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.accounts.flows import emailed_link
+
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
 
 
-def sign_up(page, base: str, email: str) -> None:
+def sign_up(page, base, email: str) -> None:
+    """Sign up, follow the link of the confirmation email and sign in (``base`` is a live server or a
+    ``Served`` URL: where the email is read)."""
     page.goto(base + "/account/signup")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(base + emailed_link(base, email, "Confirm", wait=5))
+    expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def open_first_round(page, base: str, email: str, name: str, region_label: str | None = None) -> str:

@@ -8,6 +8,7 @@ import os
 import pytest
 import requests
 
+from tests.accounts.flows import Served
 from tests.deploy.journey import facilitator_runs_a_round, individual_self_assessment
 from tests.deploy.services import Service, free_port, self_signed_certificate
 
@@ -21,13 +22,14 @@ def test_every_form_over_https_served_by_gunicorn(browser, tmp_path):
                    "RUPA_DATABASE_URL": f"sqlite:///{tmp_path / 'https.sqlite'}", "RUPA_WEB_WORKERS": "1",
                    "RUPA_BIND": f"127.0.0.1:{port}", "RUPA_TLS_CERTFILE": str(certificate),
                    "RUPA_TLS_KEYFILE": str(key), "RUPA_SESSION_COOKIE_SECURE": "true",
-                   "RUPA_PDF_CACHE_DIR": str(tmp_path / "pdf-cache")}
+                   "RUPA_PDF_CACHE_DIR": str(tmp_path / "pdf-cache"), "RUPA_MAIL_FILE_PATH": str(tmp_path / "outbox")}
     for name in ("RUPA_REDIS_URL", "RUPA_RATELIMIT_STORAGE_URI", "RUPA_PROXIES"):
         environment.pop(name, None)
     server = Service("gunicorn-tls", ["make", "--no-print-directory", "serve"], environment, tmp_path)
     server.start(port)
     try:
-        base = f"https://127.0.0.1:{port}"
+        base = Served(f"https://127.0.0.1:{port}")
+        base.outbox = tmp_path / "outbox"
         home = requests.get(base + "/", verify=str(certificate), timeout=10)
         assert home.headers["Referrer-Policy"] == "same-origin"
         assert home.headers["Strict-Transport-Security"].startswith("max-age=")

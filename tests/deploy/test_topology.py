@@ -16,6 +16,7 @@ import requests
 
 from bench.server import stored_answers
 from questionnaire.content import load_all
+from tests.accounts.flows import Served, emailed_link
 from tests.deploy.journey import facilitator_runs_a_round, individual_self_assessment
 from tests.deploy.services import (
     ROOT,
@@ -83,6 +84,7 @@ def topology(tmp_path, postgres_database):
         "RUPA_APP_HOSTS": "2", "RUPA_WEB_WORKERS": "3",
         # A room behind one router: the 200 participants share the address nginx sees.
         "RUPA_JOIN_ROUND_RATE_LIMIT": "1000 per minute",
+        "RUPA_MAIL_FILE_PATH": str(tmp_path / "outbox"),  # both hosts' emails, read by the test
     }
     environment.pop("RUPA_RATELIMIT_STORAGE_URI", None)
     servers = [Service(f"app{n + 1}", ["make", "--no-print-directory", "serve"],
@@ -99,7 +101,9 @@ def topology(tmp_path, postgres_database):
         started.append(worker.start())
         started.append(nginx.start(https_port))
         wait_for_worker(redis.url)
-        yield {"url": f"https://127.0.0.1:{https_port}", "http_url": f"http://127.0.0.1:{http_port}",
+        url = Served(f"https://127.0.0.1:{https_port}")
+        url.outbox = tmp_path / "outbox"
+        yield {"url": url, "http_url": f"http://127.0.0.1:{http_port}",
                "certificate": str(certificate), "servers": servers, "worker": worker, "nginx": nginx,
                "database_url": environment["RUPA_DATABASE_URL"], "folder": tmp_path}
     finally:
@@ -136,6 +140,9 @@ def open_round_for(base: str, certificate: str) -> str:
 
         post("/account/signup", {"email": "room@example.org", "password": PASSWORD, "confirm": PASSWORD},
              "/account/signup").raise_for_status()
+        facilitator.get(base + emailed_link(base, "room@example.org", "Confirm", wait=10)).raise_for_status()
+        post("/account/signin", {"email": "room@example.org", "password": PASSWORD},
+             "/account/signin").raise_for_status()
         created = post("/facilitator/partnerships", {"name": "Surge Valley", "region": "Valley",
                                                      "region_type": "network_small_medium_cities"}, "/facilitator/")
         partnership = re.search(r"/p/(\d+)/", created.url).group(1)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from database import db
 from questionnaire.models import Answer
+from tests.accounts.flows import sign_up
 
 HOSTILE = st.one_of(
     st.text(max_size=50),
@@ -38,7 +39,7 @@ def world(request):
         db.create_all()
     client = app.test_client()
     token = re.search(r"/r/([^/]+)/", client.post("/start").location).group(1)
-    client.post("/account/signup", data={"email": "f@example.org", "password": "p" * 12, "confirm": "p" * 12})
+    sign_up(app, client, "f@example.org", "p" * 12)
     created = client.post("/facilitator/partnerships", data={"name": "Fuzz"})
     partnership = re.search(r"/p/(\d+)/", created.location).group(1)
     client.post(f"/facilitator/p/{partnership}/rounds")

@@ -9,19 +9,17 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from questionnaire import item_bank
+from tests.accounts.flows import sign_up
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def signed_in(app) -> Callable[[str], object]:
-    """A new client signed up (and so signed in) as a facilitator with this email address."""
+    """A new client signed up (its address confirmed) and signed in as a facilitator with this address."""
 
     def make(email: str):
-        client = app.test_client()
-        response = client.post("/account/signup", data={"email": email, "password": PASSWORD, "confirm": PASSWORD})
-        assert response.status_code == 303, response.text
-        return client
+        return sign_up(app, app.test_client(), email, PASSWORD)
 
     return make
 

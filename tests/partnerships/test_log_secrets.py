@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from accounts.models import Facilitator
 from database import db
+from tests.accounts.flows import emailed_link
 from tests.partnerships.conftest import PASSWORD
 from tests.partnerships.test_api import bearer, create_token
 
@@ -38,10 +39,16 @@ def test_a_full_journey_leaves_no_secret_in_the_logs(app, caplog, full_round, re
     client.post("/account/signin", data={"email": "facilitator@example.org", "password": "wrong " + PASSWORD})
     client.post("/account/signin", data={"email": "facilitator@example.org", "password": PASSWORD})
     invite = re.search(r"/j/([A-Za-z0-9_-]{20,})", client.get(base).text).group(1)
+    client.post("/account/password/forgot", data={"email": "facilitator@example.org"})
+    reset = emailed_link(app, "facilitator@example.org", "password")
+    confirm = emailed_link(app, "facilitator@example.org", "Confirm")
+    new_password = "a new passphrase after the reset"
+    assert client.post(reset, data={"password": new_password, "confirm": new_password}).status_code == 303
     with app.app_context():
         password_hash = db.session.execute(select(Facilitator.password_hash)).scalars().first()
 
     logged = "\n".join(f"{record.name} {record.getMessage()} {record.exc_text or ''}" for record in caplog.records)
     assert caplog.records, "the journey logged nothing: the capture is not working"
-    for secret in (token, api_token, invite, PASSWORD, password_hash, OPEN_ANSWER, ORGANISATION):
+    for secret in (token, api_token, invite, PASSWORD, password_hash, OPEN_ANSWER, ORGANISATION,
+                   reset.rsplit("/", 1)[1], confirm.rsplit("/", 1)[1], new_password):
         assert secret not in logged, secret[:12]
