@@ -16,12 +16,15 @@ from flask import Flask
 
 from database import engine_options
 from extensions import REDIS_TIMEOUTS
+from questionnaire.content import LANGUAGES as CONTENT_LANGUAGES
 
 DEFAULTS = {
     # Resume links stop working after this many days without activity.
     "RESUME_TOKEN_MAX_AGE_DAYS": 180,
     "DEFAULT_LANGUAGE": "en",
-    "LANGUAGES": ["en", "fr"],
+    # The languages served: those the content translates (questionnaire.content.LANGUAGES), and any other
+    # Babel knows, whose pages show the texts translated so far and the fallback language's for the rest.
+    "LANGUAGES": list(CONTENT_LANGUAGES),
     # A 4,000-character answer in every free-text field stays far below this.
     "MAX_CONTENT_LENGTH": 256 * 1024,
     # Uploads of paper answers (CSV or XLSX) may be larger than a page of answers.

@@ -16,7 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from questionnaire.content import Questionnaire
+from questionnaire.content import LANGUAGES, Questionnaire
 from reports import labels
 
 LEAD_COLUMNS = ("respondent", "questionnaire", "source", "group", "organisation")
@@ -166,11 +166,13 @@ def to_xlsx(document: dict, result: dict, questionnaire: Questionnaire, lang: st
                      second, gap["scores"][second], gap["difference"], gap.get("higher"), gap["flagged"]])
 
     dictionary = workbook.create_sheet("items")
-    dictionary.append(["id", "section", "type", "scale", "required", "options", "text (en)", "text (fr)"])
+    dictionary.append(["id", "section", "type", "scale", "required", "options",
+                       *(f"text ({lang})" for lang in LANGUAGES)])
     for section in questionnaire.sections:
         for item in section.items:
             dictionary.append([item.id, section.id, item.type, item.scale or "", item.required,
-                               MULTI_SEPARATOR.join(map(str, item.option_values)), item.text["en"], item.text["fr"]])
+                               MULTI_SEPARATOR.join(map(str, item.option_values)),
+                               *(item.text[lang] for lang in LANGUAGES)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -8,13 +8,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from questionnaire.content import LANGUAGES
 from questionnaire.export import export_questionnaire
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with the questionnaire content.")
 
 
 @questionnaire_cli.command("export")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 @click.option("--version", "version", default=None, help="Questionnaire version (default: current).")
 def export_command(lang: str, version: str | None) -> None:
     """Print the whole questionnaire as JSON: version, sections, items with id, scale, options, text."""

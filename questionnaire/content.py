@@ -23,6 +23,9 @@ from typography import typeset
 CONTENT_DIR = Path(__file__).parent / "content"
 LANGUAGES = ("en", "fr")  # the languages every content and rule file translates, each text checked
 FALLBACK_LANGUAGE = "en"
+# A text may also be given in further languages (a translation under way, e.g. "de"): each such text is
+# used where it exists, the fallback language's elsewhere. Their codes are checked for shape only.
+FURTHER_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 # Control characters no free-text answer holds (tab and line breaks are text): PostgreSQL refuses NUL and
 # they would break a PDF.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -197,9 +200,11 @@ class _Reader:
         for lang in LANGUAGES:
             if not isinstance(value.get(lang), str) or not value[lang].strip():
                 self.fail(path, f"missing {lang!r} translation")
-        unknown = set(value) - set(LANGUAGES)
-        if unknown:
-            self.fail(path, f"unknown language {sorted(unknown)[0]!r}")
+        for lang in sorted(set(value) - set(LANGUAGES)):
+            if not isinstance(lang, str) or not FURTHER_LANGUAGE.fullmatch(lang):
+                self.fail(path, f"unknown language {lang!r} (a language code such as 'de' or 'pt_BR')")
+            if not isinstance(value[lang], str) or not value[lang].strip():
+                self.fail(path, f"empty {lang!r} translation")
         return Localised({lang: typeset(text, lang) for lang, text in value.items()})
 
 

@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from questionnaire.content import LANGUAGES
 from reports.pdf import PAPER_SIZES, standalone_html, static_path
 from reports.service import REPORT_STYLESHEET, report_pdf, report_print_html, score_document
 from scoring import AssessmentError, parse_assessment, score
@@ -24,7 +25,7 @@ from scoring.engine import WEIGHTINGS
 @click.argument("file", type=click.File("rb"))
 @click.option("--weighting", type=click.Choice(WEIGHTINGS), default="organisation", show_default=True,
               help="Weigh each organisation equally (default) or each respondent.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of titles and reasons in the result.")
 def score_command(file, weighting: str, lang: str) -> None:
     """Score an assessment file (docs/assessment-model.md §8; '-' reads standard input) and print the result as JSON.
@@ -69,7 +70,7 @@ def write_file(path: str, content: bytes) -> None:
               callback=writable_path, help="Where to write the PDF.")
 @click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True), default=None,
               callback=writable_path, help="Also write the report as one HTML file (its stylesheet inside) here.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True)
 @click.option("--weighting", type=click.Choice(WEIGHTINGS), default="organisation", show_default=True)
 @with_appcontext

@@ -77,6 +77,8 @@ def test_facilitator_round_with_live_progress(browser, live_server, screenshot):
                             "A network of small and medium-sized towns")
     assert len(code) == 6
     assert page.locator(".qr svg").count() == 1
+    qr = page.locator(".qr svg").bounding_box()
+    assert qr is not None and qr["width"] >= 150 and qr["height"] >= 150  # a phone across a room reads it
     screenshot(page, "dashboard-empty")
 
     rural, urban, business, civil = ("Rural public body (village, rural municipality)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
 from bench.server import form_fields, sample_answers
@@ -49,3 +50,46 @@ def test_an_untranslated_third_language_walks_the_whole_self_assessment(database
         assert client.get(f"{base}/report.pdf?lang=fr").status_code == 200  # the others still work
     finally:
         dispose(app)
+
+
+def test_a_third_language_in_part_translated_shows_its_texts_and_the_fallback_for_the_rest(database_url, tmp_path):
+    """Content with a German translation under way: the texts that have one show it, the others show the
+    fallback language's, on the same page."""
+    import shutil
+
+    from questionnaire.content import CONTENT_DIR
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    enablers = content / "2026.1" / "enablers.yaml"
+    enablers.write_text(enablers.read_text(encoding="utf-8").replace(
+        "  fr: Ce qui favorise la coopération\n", "  fr: Ce qui favorise la coopération\n"
+        "  de: Was die Zusammenarbeit fördert\n", 1), encoding="utf-8")
+    questionnaire = load_all(content)["2026.1"]
+    assert questionnaire.section("enablers").title["de"] == "Was die Zusammenarbeit fördert"
+    app = make_test_app(database_url, LANGUAGES=["en", "fr", "de"], CONTENT_DIR=str(content))
+    try:
+        client = app.test_client()
+        base = client.post("/start?lang=de", data={}).headers["Location"].rsplit("/", 1)[0]
+        page = client.get(f"{base}/s/enablers")
+        assert page.status_code == 200 and 'lang="de"' in page.text
+        assert "Was die Zusammenarbeit fördert" in page.text  # translated
+        item = questionnaire.section("enablers").items[0]
+        assert str(escape(item.text["en"])) in page.text  # not yet translated: the fallback's words
+    finally:
+        dispose(app)
+
+
+def test_a_content_text_in_a_language_code_of_the_wrong_shape_is_a_fault(tmp_path):
+    import shutil
+
+    from questionnaire.content import CONTENT_DIR, ContentError
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    enablers = content / "2026.1" / "enablers.yaml"
+    enablers.write_text(enablers.read_text(encoding="utf-8").replace(
+        "  fr: Ce qui favorise la coopération\n", "  fr: Ce qui favorise la coopération\n  German: Was\n", 1),
+        encoding="utf-8")
+    with pytest.raises(ContentError, match="unknown language 'German'"):
+        load_all(content)
