@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import sqlite_writers
 from accounts.cli import users_cli
 from accounts.tokens import facilitator_for
 from accounts.views import bp as accounts_bp
@@ -45,7 +46,7 @@ from reports.jobs import prepare_submitted_pdf, worker_command
 from reports.views import bp as reports_bp
 from scoring.catalogue import RULES_DIR, load_rules
 from scoring.rules import RuleError
-from web import errors, i18n, once, security, static
+from web import errors, i18n, once, security, static, transactions
 
 REDACT_SECRETS = RedactSecrets()
 
@@ -92,6 +93,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops if app.config["PROXIES_FORWARD_HOST"] else 0)
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":  # its writers' queue and transactions (sqlite_writers.py)
+            sqlite_writers.register(db.engine)
+    transactions.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     app.before_request(allow_uploads)  # before CSRF protection reads (and so limits) the request body
     csrf.init_app(app)

@@ -1,18 +1,18 @@
-"""The SQLAlchemy handle shared by every model, with SQLite tuned for concurrent writers."""
+"""The SQLAlchemy handle shared by every model, its column types and constraints, and the transactions the
+app declares: work that only reads until it writes (``reading_until_written``, ``read_only``) and the
+short writing transaction (``write_transaction``). What SQLite makes of them is in sqlite_writers.py."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import g
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CheckConstraint, CursorResult, DateTime, Engine, Executable, MetaData, Pool, event
+from sqlalchemy import CheckConstraint, CursorResult, DateTime, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -72,53 +72,6 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-class QueuedWriterConnection(sqlite3.Connection):
-    """A sqlite3 connection whose writers queue on an OS file lock next to the database.
-
-    SQLite lets one writer in at a time, and one that finds the lock taken sleeps in growing steps (up to
-    100 ms) before it looks again: under a burst of saves the lock stands idle while writers sleep. So
-    writers first take ``*.sqlite-writers.lock``, which the kernel hands to the next waiter the moment it
-    is released, across threads and worker processes alike. It is released here, once COMMIT or ROLLBACK
-    has returned: released any earlier (SQLAlchemy's commit event fires before the COMMIT), the next
-    writer's BEGIN IMMEDIATE would find the database still locked and sleep in the busy handler."""
-
-    writers_lock: int | None = None
-    writers_locked = False
-
-    def take_writers_lock(self) -> None:
-        lock = self.writers_lock
-        if lock is not None and not self.writers_locked:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            self.writers_locked = True
-
-    def release_writers_lock(self) -> None:
-        lock = self.writers_lock
-        if self.writers_locked and lock is not None:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            self.writers_locked = False
-
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self.release_writers_lock()
-
-    def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self.release_writers_lock()
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self.release_writers_lock()
-            if self.writers_lock is not None:
-                os.close(self.writers_lock)
-                self.writers_lock = None
-
-
 def engine_options(url: str, options: dict) -> dict:
     """SQLAlchemy engine options for the database ``url``: SQLite connections are QueuedWriterConnections
     and need no liveness check (a local file does not drop connections); PostgreSQL ones are pinged
@@ -127,34 +80,13 @@ def engine_options(url: str, options: dict) -> dict:
     # hashes, and the message reaches the logs.
     options = {"hide_parameters": True, **options}
     if url.startswith("sqlite"):
+        from sqlite_writers import QueuedWriterConnection
+
         connect_args = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
         return {**options, "connect_args": connect_args}
     if url.startswith("postgresql"):  # a database host that does not answer: a 503 in seconds, not a hang
         options = {**options, "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})}}
     return {"pool_pre_ping": True, **options}
-
-
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record):
-    """WAL and a busy timeout let several workers write without "database is locked"."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    # Let SQLAlchemy (not the driver) issue BEGIN, so that every transaction starts IMMEDIATE:
-    # a deferred transaction that reads and then writes can fail at once when another writer got
-    # in between, whatever the busy timeout.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    database_file = cursor.execute("PRAGMA database_list").fetchone()[2]
-    cursor.close()
-    if database_file:  # not an in-memory database: the answers, readable by the app's own user only
-        for path in (database_file, database_file + "-wal", database_file + "-shm"):
-            owner_only(path)
-    if database_file and isinstance(dbapi_connection, QueuedWriterConnection):
-        dbapi_connection.writers_lock = os.open(database_file + "-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
 
 
 def owner_only(path: str, mode: int = 0o600) -> None:
@@ -169,45 +101,18 @@ def owner_only(path: str, mode: int = 0o600) -> None:
         pass
 
 
-@event.listens_for(Pool, "checkin")
-def _release_on_checkin(dbapi_connection, connection_record) -> None:
-    """A connection returned with its transaction abandoned must not keep other writers waiting."""
-    if isinstance(dbapi_connection, QueuedWriterConnection):
-        dbapi_connection.release_writers_lock()
-
-
 def reads_first(view):
     """Mark a view that reads and validates before it writes, and writes inside write_transaction():
-    on SQLite its reading part then holds no write lock, so concurrent requests do not queue behind it."""
+    on SQLite its reading part then holds no write lock, so concurrent requests do not queue behind it
+    (web/transactions.py tells the database so when the request starts)."""
     view.reads_first = True
     return view
 
 
-def _reading_request() -> bool:
-    if not has_app_context() or g.get("writing"):
-        return False
-    if g.get("reading"):  # a body streamed after its request (read_only())
-        return True
-    if not has_request_context():
-        return False
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return True
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "reads_first", False)
-
-
-@event.listens_for(Engine, "begin")
-def _begin_immediate(conn):
-    """Writers start IMMEDIATE (they queue for the lock instead of failing); a GET, or the reading part
-    of a @reads_first view, starts a deferred transaction and, in WAL mode, never waits for a writer."""
-    if conn.dialect.name == "sqlite":
-        if _reading_request():
-            conn.exec_driver_sql("BEGIN")
-        else:
-            connection = conn.connection.dbapi_connection
-            if isinstance(connection, QueuedWriterConnection):
-                connection.take_writers_lock()
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+def reading_until_written() -> None:
+    """This request's transactions only read until write_transaction() (SQLite: deferred ones, which
+    never wait for a writer); said by the web layer for GETs and @reads_first views."""
+    g.reading = True
 
 
 @contextmanager

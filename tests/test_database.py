@@ -141,6 +141,7 @@ def test_sqlite_writers_hold_the_writers_lock_only_while_they_write(app, databas
             os.close(probe)
 
     with app.test_request_context("/", method="GET"):
+        app.preprocess_request()  # the before-request hooks: web/transactions.py declares a GET reading
         db.session.execute(select(func.count()).select_from(Respondent))
         assert free()  # a page view reads without the lock
         db.session.rollback()
@@ -204,3 +205,27 @@ def test_an_unexpected_database_error_logs_no_value_of_the_data(app, caplog):
     logged = "\n".join(f"{record.getMessage()} {record.exc_text or ''}" for record in caplog.records)
     assert "unexpected database error" in logged and "facilitator" in logged  # the constraint, named
     assert "private.person@example.org" not in logged
+
+
+def test_the_sqlite_tuning_is_registered_for_sqlite_engines_only(app, database_url):
+    import sqlite_writers
+
+    with app.app_context():
+        assert sqlite_writers.registered(db.engine) == database_url.startswith("sqlite")
+        if not database_url.startswith("sqlite"):
+            with pytest.raises(ValueError, match="for SQLite engines"):
+                sqlite_writers.register(db.engine)
+
+
+def test_the_database_layer_never_reads_the_web_request():
+    """Whether a transaction only reads is declared to it (web/transactions.py, write_transaction,
+    read_only); database.py and sqlite_writers.py look at no request."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    for name in ("database.py", "sqlite_writers.py"):
+        tree = ast.parse((root / name).read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    and node.module == "flask" for alias in node.names}
+        assert not imported & {"request", "has_request_context", "current_app"}, name

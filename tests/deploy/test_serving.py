@@ -21,7 +21,7 @@ from tests.deploy.services import RedisServer
 
 ROOT = Path(__file__).parents[2]
 SAFE = {"SECRET_KEY": "k" * 64, "SESSION_COOKIE_SECURE": True, "TRUSTED_HOSTS": ["rupa.example.org"],
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0", "MAIL_SERVER": "smtp.example.org"}
 
 
 def faults_of(tmp_path, workers: int = 6, **config) -> set[tuple[str, str]]:
@@ -32,6 +32,10 @@ def faults_of(tmp_path, workers: int = 6, **config) -> set[tuple[str, str]]:
 
 def test_safe_production_settings_raise_nothing(tmp_path):
     assert faults_of(tmp_path) == set()
+
+
+def test_without_a_mail_server_check_warns_that_account_emails_reach_nobody(tmp_path):
+    assert faults_of(tmp_path, MAIL_SERVER=None) == {("RUPA_MAIL_SERVER", "warning")}
 
 
 NO_SHARED_PDFS = ("RUPA_REDIS_URL", "warning")  # several hosts without Redis: PDFs rendered and kept per host
