@@ -30,3 +30,16 @@ def test_every_message_in_the_source_is_translated_to_french(tmp_path):
 
     untranslated = sorted(str(msgid) for msgid in source_ids if msgid not in french or not translated(french[msgid]))
     assert untranslated == [], "run `make extract-messages` and translate these"
+
+
+def test_the_templates_kept_catalogue_follows_force_locale(app):
+    """web/i18n.current_translations keeps the request's catalogue, and still obeys force_locale (a
+    report or an email in another language than the page's) and gives the page's back afterwards."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ _('Sign in') }}") == "Sign in"
+        with force_locale("fr"):
+            assert render_template_string("{{ _('Sign in') }}") == "Se connecter"
+        assert render_template_string("{{ _('Sign in') }}") == "Sign in"

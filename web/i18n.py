@@ -6,7 +6,7 @@ from urllib.parse import quote, urlencode
 
 from babel import Locale
 from flask import current_app, g, has_app_context, request, session, url_for
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 
 from typography import typeset, written
 
@@ -59,21 +59,15 @@ def current_translations():
 
     Flask-Babel resolves its domain, the locale and its catalogue cache through several context lookups
     on every string; a questionnaire page translates about fifteen, which made this about 7 % of the
-    page's instructions. The kept catalogue is used only while the locale is the same object, so
-    ``force_locale`` (a report in another language) and ``refresh()`` are obeyed."""
-    try:
-        context = g._flask_babel
-        locale, translations = context.rupa_translations
-    except (AttributeError, RuntimeError):  # nothing kept yet, or no application context
-        return _keep_translations()
-    return translations if locale is getattr(context, "babel_locale", None) else _keep_translations()
-
-
-def _keep_translations():
+    page's instructions. The kept catalogue is used only while ``get_locale()`` gives the same locale
+    object, so ``force_locale`` (a report in another language) and ``refresh()`` are obeyed."""
+    locale = get_locale()
+    kept = g.get("rupa_translations") if has_app_context() else None
+    if kept is not None and kept[0] is locale:
+        return kept[1]
     translations = get_translations()
-    if has_app_context() and "_flask_babel" in g:
-        context = g._flask_babel
-        context.rupa_translations = (getattr(context, "babel_locale", None), translations)
+    if has_app_context():
+        g.rupa_translations = (locale, translations)
     return translations
 
 
