@@ -26,6 +26,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Argon2id at its lowest cost inside the test process: at the production parameters each hash or
+    check takes about 0.1 s, and a facilitator's sign-up, confirmation and sign-in cost two. The servers
+    the browser and deployment tests start hash at the real cost."""
+    from argon2 import PasswordHasher
+
+    from accounts import models
+
+    real = models._hasher
+    models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    models._unknown_account_hash.cache_clear()
+    yield
+    models._hasher = real
+    models._unknown_account_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
