@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from jsonschema import Draft202012Validator
 
+from partnerships.exporters import EXPORTERS
 from partnerships.models import Role
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
@@ -69,16 +70,7 @@ def _get(summary: str, operation_id: str, response: dict, parameters: list, resp
 
 def answer_schema(item: Item) -> dict[str, Any]:
     """The JSON Schema of one item's answer, from the questionnaire content (docs/assessment-model.md section 8)."""
-    if item.type == "text":
-        return {"type": "string", "maxLength": item.max_length} if item.max_length else {"type": "string"}
-    if item.type == "multi":
-        free = [value for value in item.option_values if value not in item.exclusive]
-        several = {"type": "array", "items": {"enum": free}, "uniqueItems": True}
-        if not item.exclusive:
-            return several
-        return {"oneOf": [several, {"type": "array", "items": {"enum": list(item.exclusive)},
-                                    "minItems": 1, "maxItems": 1}]}
-    return {"enum": sorted(item.accepted_values, key=str)}
+    return item.kind.json_schema(item)
 
 
 def assessment_file(questionnaire: Questionnaire, min_respondents: int) -> dict[str, Any]:
@@ -225,6 +217,14 @@ def _document(languages: tuple[str, ...], version: str) -> dict[str, Any]:
     in_round = [PARTNERSHIP_ID, ROUND_NUMBER]
     export_note = ("Only submitted respondents. Rows are respondents, columns item ids; respondents entered "
                    "from paper forms have source 'paper'.")
+    exports = {
+        f"/partnerships/{{partnership_id}}/rounds/{{number}}/export.{exporter.kind}": _get(
+            exporter.summary, exporter.operation_id,
+            {"description": f"{exporter.description} {export_note}",
+             "content": {exporter.mimetype: {"schema": exporter.schema}}},
+            in_round, {**IN_PARTNERSHIP, **({"409": _error("Nobody has submitted answers in this round yet.")}
+                                            if exporter.needs_submissions else {})})
+        for exporter in EXPORTERS.values()}
     paths = {
         "/partnerships": _get(
             "The partnerships the token's owner runs or co-facilitates, with their rounds", "listPartnerships",
@@ -245,19 +245,7 @@ def _document(languages: tuple[str, ...], version: str) -> dict[str, Any]:
             "The round's group result (docs/assessment-model.md section 8)", "getRoundResult",
             _json(_ref("Result"), "The group result of the submitted respondents."), [*in_round, WEIGHTING, lang],
             {**IN_PARTNERSHIP, "409": _error("Fewer respondents have submitted than the anonymity threshold.")}),
-        "/partnerships/{partnership_id}/rounds/{number}/export.json": _get(
-            "The round's answers as an assessment file", "exportRoundJson",
-            _json(_ref("RoundExport"), "The assessment file. " + export_note), in_round, IN_PARTNERSHIP),
-        "/partnerships/{partnership_id}/rounds/{number}/export.csv": _get(
-            "The round's answers as CSV", "exportRoundCsv",
-            {"description": "One row per respondent. " + export_note,
-             "content": {"text/csv": {"schema": {"type": "string"}}}}, in_round, IN_PARTNERSHIP),
-        "/partnerships/{partnership_id}/rounds/{number}/export.xlsx": _get(
-            "The round's answers, dimension scores and item list as an Excel workbook", "exportRoundXlsx",
-            {"description": "Sheets answers, dimensions and items. " + export_note, "content": {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                    "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
-            in_round, {**IN_PARTNERSHIP, "409": _error("Nobody has submitted answers in this round yet.")}),
+        **exports,
         "/score": {"post": {
             "summary": "Score an assessment file (nothing is stored)", "operationId": "scoreAssessment",
             "parameters": [WEIGHTING, lang],

@@ -18,8 +18,8 @@ from authorisation.access import FacilitatorAccess, MemberAccess, RoundAccess, p
 from database import reads_first
 from extensions import csrf, limiter
 from partnerships import service
+from partnerships.exporters import EXPORT_RULE, EXPORTERS
 from partnerships.models import Partnership, Round
-from partnerships.rounds import EXPORT_MIMETYPES, export_body
 from reports.service import StoredAnswers, score_document, score_stored
 from scoring import AssessmentError
 from scoring.assessment import decode_json
@@ -108,18 +108,18 @@ def round_result(partnership_id: int, number: int, access: RoundAccess):
     return jsonify(score_stored(stored, weighting=weighting, lang=lang))
 
 
-@bp.get("/partnerships/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
+@bp.get(f"/partnerships/<int:partnership_id>/rounds/<int:number>/{EXPORT_RULE}")
 @policy("api_member")
 def round_export(partnership_id: int, number: int, kind: str, access: RoundAccess):
     """The round's submitted answers: the assessment file (JSON), or one row per respondent (CSV, XLSX)."""
-    round_ = access.round
+    round_, exporter = access.round, EXPORTERS[kind]
     with force_locale("en"):
-        body = export_body(round_, kind, "en")
+        body = exporter.body(round_, "en")
     if body is None:
         return api_error(409, "no_answers", "Nobody has submitted answers in this round yet.")
     audit.record_now("export", round_.partnership_id, by=access.facilitator, round=round_.number,
                      format=f"{kind.upper()} (API)")
-    return Response(body, mimetype=EXPORT_MIMETYPES[kind])
+    return Response(body, mimetype=exporter.mimetype)
 
 
 @bp.post("/score")

@@ -17,20 +17,14 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from questionnaire.content import LANGUAGES, Questionnaire
+from questionnaire.item_types import MULTI_SEPARATOR
 from reports import labels
 
 LEAD_COLUMNS = ("respondent", "questionnaire", "source", "group", "organisation")
-MULTI_SEPARATOR = ";"
 
 
 def item_columns(questionnaire: Questionnaire) -> list[str]:
     return [item_id for item_id in questionnaire.items if not item_id.startswith("respondent.")]
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return MULTI_SEPARATOR.join(value)
-    return value
 
 
 def rows(document: dict, questionnaire: Questionnaire,
@@ -40,11 +34,12 @@ def rows(document: dict, questionnaire: Questionnaire,
     profile = document.get("profile", {})
     version = document.get("questionnaire", questionnaire.version)
     table = []
+    cells = [(item_id, questionnaire.items[item_id].kind.to_cell) for item_id in item_columns(questionnaire)]
     for number, respondent in enumerate(document["respondents"], start=1):
         answers = {**profile, **respondent["answers"]}
         table.append([names[number - 1] if names else str(number), version, respondent.get("source", "online"),
                       respondent["group"], respondent.get("organisation", ""),
-                      *(_cell(answers.get(item_id, "")) for item_id in item_columns(questionnaire))])
+                      *(cell(answers.get(item_id, "")) for item_id, cell in cells)])
     return header, table
 
 
@@ -87,14 +82,9 @@ def csv_chunks(batches: Iterable[tuple[dict, list[str] | None]], questionnaire: 
 def _parse(value: Any, item) -> Any:
     if value is None or value == "":
         return None
-    if item.type == "multi":
-        return [part for part in str(value).split(MULTI_SEPARATOR) if part]
-    if item.type == "scale" and all(isinstance(v, int) for v in item.option_values):
-        text = str(value).strip()
-        return int(text) if text.lstrip("-").isdigit() else text
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value)
+    return item.kind.from_cell(item, str(value))
 
 
 def document_from_rows(header: list[str], table: list[list[Any]], questionnaire: Questionnaire,

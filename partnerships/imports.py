@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from database import db, utcnow
-from partnerships.exports import LEAD_COLUMNS, MULTI_SEPARATOR, from_spreadsheet_safe, item_columns
+from partnerships.exports import LEAD_COLUMNS, from_spreadsheet_safe, item_columns
 from questionnaire import item_bank, journey
 from questionnaire.content import Item, Questionnaire, Value
 from questionnaire.models import Answer, Assessment, Respondent, Source, respondent_label
@@ -264,15 +264,10 @@ def cell_value(item: Item, cell: Any) -> tuple[Value | None, str | None]:
     text = _text(cell)
     if not text:
         return None, None
-    if item.type == "text":
-        return (text, None) if item.max_length is None or len(text) <= item.max_length else (None, _(
-            "The answer has %(count)d characters; at most %(max)d are allowed.", count=len(text), max=item.max_length))
-    if item.type == "multi":
-        value: Value = [part.strip() for part in text.split(MULTI_SEPARATOR) if part.strip()]
-    elif all(isinstance(v, int) for v in item.option_values) and text.lstrip("-").isdigit():
-        value = int(text)
-    else:
-        value = text
+    if item.max_length is not None and len(text) > item.max_length:
+        return None, _("The answer has %(count)d characters; at most %(max)d are allowed.", count=len(text),
+                       max=item.max_length)
+    value: Value = item.kind.from_cell(item, text)
     if item.value_fault(value):
         return None, _("%(value)s is not an answer to %(item)s (allowed: %(allowed)s).", value=text, item=item.id,
                        allowed=allowed_values(item))
@@ -283,7 +278,7 @@ def allowed_values(item: Item) -> str:
     values = [str(v) for v in item.option_values]
     if item.allows_dont_know:
         values.append(item_bank.DONT_KNOW)
-    return ", ".join(values) if item.type != "multi" else _("option ids separated by ;")
+    return ", ".join(values) if item.kind.widget != "checkboxes" else _("option ids separated by ;")
 
 
 def taken_references(assessment: Assessment) -> set[str]:

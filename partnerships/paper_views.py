@@ -46,7 +46,9 @@ def _runs(items: tuple[Item, ...]) -> list[list[Item]]:
     runs: list[list[Item]] = []
     for item in items:
         shape = (item.type, item.scale, item.option_values)
-        if runs and item.type != "text" and (runs[-1][0].type, runs[-1][0].scale, runs[-1][0].option_values) == shape:
+        previous = runs[-1][0] if runs else None
+        if previous and item.kind.widget != "textarea" and \
+                (previous.type, previous.scale, previous.option_values) == shape:
             runs[-1].append(item)
         else:
             runs.append([item])
@@ -118,7 +120,7 @@ def entry_form_class(questionnaire: Questionnaire) -> type[PaperEntryForm]:
     if questionnaire.version not in _entry_forms:
         items = [item for _section, items in paper_sections(questionnaire) for item in items]
         attrs: dict = {"coded": tuple(i for i in items if paper.is_coded(i)),
-                       "texts": tuple(i for i in items if i.type == "text")}
+                       "texts": tuple(i for i in items if i.kind.widget == "textarea")}
         for item in items:
             label = LazyString(lambda item=item: f"{item.text.get(str(get_locale()), item.text['en'])} ({item.id})")
             if paper.is_coded(item):

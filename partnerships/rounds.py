@@ -4,7 +4,6 @@ pages, the join pages and the API all use these; none of it renders a page."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 
 from flask import current_app, url_for
@@ -12,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from database import db, read_only
-from partnerships import exports, workshop
+from partnerships import workshop
 from partnerships.models import Round
 from questionnaire.content import Questionnaire
-from reports.service import StoredAnswers, cached, score_stored, submitted_batches, submitted_labels
+from reports.service import StoredAnswers, score_stored
 
 
 def questionnaire_for(version: str | None = None) -> Questionnaire:
@@ -72,10 +71,6 @@ def workshop_part(round_: Round, before: StoredAnswers | None, weighting: str,
     return inputs, lambda result: workshop_extra(round_, result, weighting, lang, before)
 
 
-EXPORT_MIMETYPES = {"json": "application/json", "csv": "text/csv",
-                    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
 def streamed(chunks: Iterator[str]) -> Iterator[str]:
     """A response body made as it is sent: each piece in an application context (and so a database session)
     of its own that only reads, so a slow download never holds SQLite's writers' lock, and no context
@@ -91,22 +86,3 @@ def streamed(chunks: Iterator[str]) -> Iterator[str]:
             yield chunk
 
     return generate()
-
-
-def export_body(round_: Round, kind: str, lang: str) -> Iterator[str] | str | bytes | None:
-    """A round's submitted answers as an export file (the dashboard's and the API's): the CSV as a stream
-    of pieces read a batch of respondents at a time; None for a workbook of a round where nobody has
-    submitted yet (it would have no scores to show)."""
-    questionnaire = questionnaire_for(round_.assessment.questionnaire_version)
-    if kind == "csv":
-        return streamed(exports.csv_chunks(submitted_batches(round_.assessment), questionnaire))
-    stored = StoredAnswers.of_round(round_)
-    if kind == "json":
-        return json.dumps(stored.document, ensure_ascii=False, indent=1)
-    if not stored.count:
-        return None
-    names = submitted_labels(round_.assessment)
-    def workbook() -> bytes:
-        return exports.to_xlsx(stored.document, score_stored(stored), questionnaire, lang, names)
-
-    return cached("xlsx", (stored.revision, lang, json.dumps(names, ensure_ascii=False)), workbook, stored.tag)

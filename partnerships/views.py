@@ -31,6 +31,7 @@ from authorisation.access import MemberAccess, RoundAccess, policy
 from database import db
 from extensions import limiter
 from partnerships import service
+from partnerships.exporters import EXPORT_RULE, EXPORTERS
 from partnerships.forms import CoFacilitatorForm, PartnershipForm
 from partnerships.models import Membership, Role, Round
 from partnerships.pages import (
@@ -38,10 +39,8 @@ from partnerships.pages import (
     requested_weighting,
 )
 from partnerships.rounds import (
-    EXPORT_MIMETYPES,
     compared,
     enough_respondents,
-    export_body,
     invite_url,
     questionnaire_for,
     workshop_extra,
@@ -188,6 +187,7 @@ def dashboard(partnership_id: int, number: int, access: RoundAccess):
     invite = invite_url(round_)
     return render_template(
         "partnerships/dashboard.html", partnership=partnership, round=round_, invite_url=invite,
+        exporters=EXPORTERS.values(),
         qr_svg=service.invitation_qr_svg(invite, 6, _("QR code of the invitation link")),
         progress=service.progress(round_), group_names=labels.GROUPS,
         join_url=url_for("join.enter_code", _external=True),
@@ -256,15 +256,15 @@ def pdf_response(round_: Round, previous: Round | None, weighting: str) -> Respo
     return pdf_download(stored.document, weighting, paper, names, back_url, round_.assessment, stored.as_of, extra)
 
 
-@bp.get("/p/<int:partnership_id>/rounds/<int:number>/export.<any(json, csv, xlsx):kind>")
+@bp.get(f"/p/<int:partnership_id>/rounds/<int:number>/{EXPORT_RULE}")
 @policy("member")
 def export(partnership_id: int, number: int, kind: str, access: RoundAccess):
-    partnership, round_ = access.partnership, access.round
-    body = export_body(round_, kind, str(get_locale()))
+    partnership, round_, exporter = access.partnership, access.round, EXPORTERS[kind]
+    body = exporter.body(round_, str(get_locale()))
     if body is None:
         abort(404, description=_("Nobody has submitted answers in this round yet."))
     audit.record_now("export", partnership.id, round=round_.number, format=kind.upper())
-    name = download_name(partnership.name, f"round-{round_.number}", str(get_locale()) if kind == "xlsx" else "",
+    name = download_name(partnership.name, f"round-{round_.number}", str(get_locale()) if exporter.localised else "",
                          suffix=kind)
-    return Response(body, mimetype=EXPORT_MIMETYPES[kind],
+    return Response(body, mimetype=exporter.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

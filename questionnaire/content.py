@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import yaml
 
 from questionnaire import item_bank
+from questionnaire.item_types import ITEM_TYPES, ItemType
 from typography import typeset
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -26,9 +27,6 @@ FALLBACK_LANGUAGE = "en"
 # A text may also be given in further languages (a translation under way, e.g. "de"): each such text is
 # used where it exists, the fallback language's elsewhere. Their codes are checked for shape only.
 FURTHER_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
-# Control characters no free-text answer holds (tab and line breaks are text): PostgreSQL refuses NUL and
-# they would break a PDF.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Localised(dict[str, str]):
@@ -49,8 +47,6 @@ def load_yaml(text: str) -> Any:
 
 
 
-
-ITEM_TYPES = ("scale", "choice", "multi", "text")
 
 Text = Mapping[str, str]
 Value = int | str | list[str]
@@ -93,39 +89,16 @@ class Item:
         """Every valid answer of a scale or single-choice item, \"don't know\" included where allowed."""
         return frozenset(self.option_values) | ({item_bank.DONT_KNOW} if self.allows_dont_know else frozenset())
 
+    @cached_property
+    def kind(self) -> ItemType:
+        """What its ``type`` makes of it: values, forms, cells, widget, paper code, schema (item_types.py)."""
+        return ITEM_TYPES[self.type]
+
     def value_fault(self, value: Any) -> str | None:
         """Why ``value`` is not a valid answer to this item, or None when it is."""
-        if self.type in ("scale", "choice") and not isinstance(value, bool | list | dict) \
-                and value in self.accepted_values:
+        if not isinstance(value, bool | list | dict) and value in self.accepted_values and self.kind.coded:
             return None  # the common case, checked first: scoring 10,000 respondents calls this 700,000 times
-        if self.type == "text":
-            if not isinstance(value, str):
-                return "must be text"
-            if self.max_length is not None and len(value) > self.max_length:
-                return f"is longer than {self.max_length} characters"
-            control = _CONTROL.search(value)
-            if control:
-                return f"contains a control character (U+{ord(control.group()):04X}), which no answer can hold"
-            return None
-        if self.type == "multi":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                return "must be a list of option ids"
-            unknown = [v for v in value if v not in self.option_values]
-            if unknown:
-                return f"has unknown options {', '.join(map(repr, unknown))}"
-            if len(set(value)) != len(value):
-                return "repeats an option"
-            if any(v in self.exclusive for v in value) and len(value) > 1:
-                return f"cannot combine {', '.join(self.exclusive)} with other options"
-            return None
-        if value == item_bank.DONT_KNOW and self.allows_dont_know:
-            return None
-        # bool is an int in Python; True must not pass for 1.
-        if isinstance(value, bool) or value not in self.option_values:
-            allowed = ", ".join(map(repr, self.option_values))
-            extra = f" or {item_bank.DONT_KNOW!r}" if self.allows_dont_know else ""
-            return f"value {value!r} is outside its scale (allowed: {allowed}{extra})"
-        return None
+        return self.kind.value_fault(self, value)
 
 
 @dataclass(frozen=True)
@@ -169,6 +142,9 @@ class _Reader:
             raise ContentError(file, where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
         if not isinstance(self.data, dict):
             raise ContentError(file, "", "must be a mapping at the top level")
+
+    def options(self, raw: Mapping[str, Any], where: str) -> tuple[Option, ...]:
+        return load_options(self, raw, where)
 
     def fail(self, where: str, message: str) -> NoReturn:
         raise ContentError(self.file, where, message)
@@ -282,24 +258,7 @@ def _load_section(reader: _Reader, scales: Mapping[str, tuple[tuple[Option, ...]
             "topic": reader.optional_text(raw, "topic", where),
             "required": reader.get(raw, "required", where, bool, required=False) or False,
         }
-        if item_type == "scale":
-            scale = reader.get(raw, "scale", where, str)
-            if scale not in scales:
-                reader.fail(where, f"unknown scale {scale!r}")
-            fields["scale"] = scale
-            fields["options"], fields["allows_dont_know"] = scales[scale]
-        elif item_type in ("choice", "multi"):
-            fields["options"] = _load_options(reader, raw, where)
-            exclusive = reader.get(raw, "exclusive", where, list, required=False) or []
-            values = {o.value for o in fields["options"]}
-            for option_id in exclusive:
-                if option_id not in values:
-                    reader.fail(f"{where}.exclusive", f"unknown option {option_id!r}")
-            fields["exclusive"] = tuple(exclusive)
-        else:
-            fields["max_length"] = reader.get(raw, "max_length", where, int, required=False) or (
-                item_bank.OPEN_TEXT_MAX
-            )
+        fields.update(ITEM_TYPES[item_type].read(reader, raw, where, scales))
         items.append(Item(**fields))
     return Section(
         id=section_id,
@@ -310,7 +269,7 @@ def _load_section(reader: _Reader, scales: Mapping[str, tuple[tuple[Option, ...]
     )
 
 
-def _load_options(reader: _Reader, raw: Mapping[str, Any], where: str) -> tuple[Option, ...]:
+def load_options(reader: _Reader, raw: Mapping[str, Any], where: str) -> tuple[Option, ...]:
     options: list[Option] = []
     for n, option in enumerate(reader.get(raw, "options", where, list)):
         option_where = f"{where}.options[{n}]"

@@ -36,7 +36,7 @@ def _item(item: Item, questionnaire: Questionnaire, lang: str) -> dict[str, Any]
     }
     if item.allows_dont_know:
         exported["options"].append({"value": item_bank.DONT_KNOW, "label": questionnaire.dont_know[lang]})
-    if item.type == "text":
+    if item.max_length is not None:
         exported["max_length"] = item.max_length
     if item.exclusive:
         exported["exclusive"] = list(item.exclusive)

@@ -72,27 +72,13 @@ class StartForm(FlaskForm):
 
 
 def to_value(item: Item, data: Any) -> Value | None:
-    if item.type == "multi":
-        return [value for value in data or [] if value]  # an empty value is no choice
-    if item.type == "text":
-        return str(data) if data else None
-    if data in (None, ""):
-        return None
-    if data == item_bank.DONT_KNOW:
-        return item_bank.DONT_KNOW
-    for value in item.option_values:
-        if str(value) == data:
-            return value
-    return None
+    """What a form posted for ``item`` as a value (its type decides: questionnaire/item_types.py)."""
+    return item.kind.from_form(item, data)
 
 
 def from_value(item: Item, value: Value | None) -> Value | None:
     """A stored value as the form field's data (the inverse of :func:`to_value`)."""
-    if value is None:
-        return [] if item.type == "multi" else None
-    if item.type in ("scale", "choice"):
-        return str(value)
-    return value
+    return item.kind.to_form(item, value)
 
 
 def _exclusive_validator(item: Item) -> Callable[[Any, Field], None]:
@@ -139,9 +125,10 @@ def _field(item: Item) -> Field:
     values = [str(value) for value in item.option_values]
     if item.allows_dont_know:
         values.append(item_bank.DONT_KNOW)
-    if item.type in ("scale", "choice"):
+    widget = item.kind.widget  # one field per widget a type is drawn with
+    if widget == "radios":
         return ItemChoiceField(item.id, validators=[Optional()], allowed=frozenset(values))
-    if item.type == "multi":
+    if widget == "checkboxes":
         return ItemCheckboxField(
             item.id, choices=[SelectChoice(value=value, label=value) for value in values],
             validators=[Optional(), _exclusive_validator(item)]

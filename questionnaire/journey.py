@@ -201,7 +201,7 @@ def changed_answers(items: tuple[Item, ...], posted: Mapping[str, Value | None],
             continue
         shown = base.get(item.id)
         if empty:
-            if shown not in (None, "", []) and item.type in ("text", "multi"):
+            if shown not in (None, "", []) and item.kind.emptied_by_the_page:
                 changes[item.id] = None
         elif mine is not None and not _same(mine, shown):
             changes[item.id] = mine

@@ -32,4 +32,4 @@ def decode(item: Item, code: str) -> Value | None:
 
 def is_coded(item: Item) -> bool:
     """Items answered by ticking one box (and so typed in as one digit)."""
-    return item.type in ("scale", "choice")
+    return item.kind.coded

@@ -36,7 +36,7 @@ def choice_options(item: Item, lang: str, dont_know_label: str, chosen: Iterable
     """The radio buttons or check boxes of an item, the ``chosen`` values checked."""
     marked = next((value for value in chosen if isinstance(value, Marked)), None) if chosen else None
     chosen = set() if marked else {str(value) for value in chosen or () if value is not None}
-    kind = "checkbox" if item.type == "multi" else "radio"
+    kind = "checkbox" if item.kind.widget == "checkboxes" else "radio"
     name = escape(item.id)
     options = [(str(option.value), "option", escape(option.label[lang])) for option in item.options]
     if item.allows_dont_know:
@@ -56,14 +56,15 @@ def _pieces(section: Section, items: tuple[Item, ...], lang: str, dont_know_labe
     key = (tuple(item.id for item in items), lang, dont_know_label)
     if key not in cache:
         macro = getattr(current_app.jinja_env.get_template("_macros/items.html").module, "item_list")  # noqa: B009
-        marked = {item.id: [Marked(item.id)] if item.type == "multi" else Marked(item.id) for item in items}
+        marked = {item.id: [Marked(item.id)] if item.kind.widget == "checkboxes" else Marked(item.id)
+                  for item in items}
         parts = str(macro(items, marked, lang, dont_know_label, {})).split(MARK)
-        types = {item.id: item.type for item in items}
+        widgets = {item.id: item.kind.widget for item in items}
         pieces: list[Any] = [parts[0]]
         index = 1
         while index < len(parts):
             item_id = parts[index]
-            if types[item_id] == "text":  # MARK id MARK: where the escaped answer goes
+            if widgets[item_id] == "textarea":  # MARK id MARK: where the escaped answer goes
                 pieces += [(item_id, None), parts[index + 1]]
                 index += 2
             else:  # MARK id MARK value MARK: where this option's " checked" goes

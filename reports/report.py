@@ -147,7 +147,7 @@ def answer_label(item: Item, value: Any, questionnaire: Questionnaire, lang: str
         return _("Not answered")
     if value == item_bank.DONT_KNOW:
         return questionnaire.dont_know[lang]
-    if item.type == "text":
+    if item.kind.widget == "textarea":
         return str(value)
     chosen = value if isinstance(value, list) else [value]
     return listed((option.label[lang] for option in item.options if option.value in chosen), lang)
@@ -304,7 +304,7 @@ def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> li
     answers = {**profile, **respondent["answers"]}
     sections = []
     for section in questionnaire.sections:
-        rows = [{"id": item.id, "question": item.text[lang], "free_text": item.type == "text",
+        rows = [{"id": item.id, "question": item.text[lang], "free_text": item.kind.widget == "textarea",
                  "answer": answer_label(item, answers.get(item.id), questionnaire, lang)}
                 for item in section.items if not item.id.startswith(SHOWN_IN_CHAPTERS)]
         if rows:
@@ -319,7 +319,7 @@ def _distribution(document, questionnaire: Questionnaire, lang: str) -> list[dic
     for section in questionnaire.sections:
         rows = []
         for item in section.items:
-            if item.type != "scale":
+            if not item.kind.distributed:
                 continue
             counts = Counter(r["answers"].get(item.id) for r in document["respondents"])
             columns = [(option.label[lang], counts.get(option.value, 0)) for option in item.options]

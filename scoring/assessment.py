@@ -141,7 +141,7 @@ def _parse_respondent(number: int, raw: Any, questionnaire: Questionnaire, fault
     items = questionnaire.items
     for item_id, value in answers.items():
         item = items.get(item_id)
-        if item is not None and item.type == "scale" and not isinstance(value, bool | list | dict) \
+        if item is not None and item.scale is not None and not isinstance(value, bool | list | dict) \
                 and value in item.accepted_values:
             continue  # the common case, checked inline: large files hold hundreds of thousands of answers
         if item_id.startswith("profile.") or item_id in RESPONDENT_ITEMS:

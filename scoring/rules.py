@@ -139,7 +139,7 @@ class RuleChecker:
         item = self.questionnaire.items.get(node["question"])
         if item is None or item.id.startswith("profile.") or item.id.startswith("respondent."):
             fail(f"unknown question id {node['question']!r} (profile items use 'profile:')")
-        if item.type == "text":
+        if item.kind.widget == "textarea":
             if op not in PRESENCE_OPS:
                 fail(f"unknown operator {op!r} for a text question (use answered/unanswered)")
             self._needs_value(node, op, fail, None)
@@ -171,7 +171,7 @@ class RuleChecker:
         if item is None or not item.id.startswith("profile."):
             fail(f"unknown profile id {node['profile']!r}")
         values = set(item.option_values)
-        ops = (MULTI_OPS if item.type == "multi" else CHOICE_OPS) | PRESENCE_OPS
+        ops = (MULTI_OPS if item.kind.widget == "checkboxes" else CHOICE_OPS) | PRESENCE_OPS
         if op not in ops:
             fail(f"unknown operator {op!r} for {item.id} (allowed: {', '.join(sorted(ops))})")
         kind = "list" if op in MULTI_OPS | {"in", "not_in"} else "scalar"
