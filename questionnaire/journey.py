@@ -181,6 +181,17 @@ def read_base(text: str | None) -> dict[str, Value] | None:
     return base if isinstance(base, dict) else None
 
 
+def shown_after(base: Mapping[str, Value] | None, changes: Mapping[str, Value | None]) -> dict[str, Value]:
+    """What a page stands for once ``changes`` are saved from it: ``base`` (what it showed) with them."""
+    shown = dict(base or {})
+    for item_id, value in changes.items():
+        if value in (None, "", []):
+            shown.pop(item_id, None)
+        else:
+            shown[item_id] = value
+    return shown
+
+
 def changed_answers(items: tuple[Item, ...], posted: Mapping[str, Value | None],
                     base: Mapping[str, Value] | None) -> dict[str, Value | None]:
     """Of a posted page, what this page changed: a page drawn before the respondent's last save (another

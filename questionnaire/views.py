@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -36,6 +36,9 @@ from web.once import derived_token
 
 bp = Blueprint("questionnaire", __name__)
 
+# "Save" sent by the page's script as answers are given (static/js/rupa.js): the page stays, the reply
+# is JSON.
+AUTOSAVE = "autosave"
 REVIEW = "review"
 # A section opened from the review page's list of what is missing: marked, and "Save" leads back there.
 FROM_REVIEW_CHECKED: dict[str, Any] = {"from": REVIEW, "check": 1}
@@ -124,17 +127,19 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     refuse_if_closed(respondent)
     form = section_form_class(questionnaire, section_id, items)()
     base = journey.read_base(request.form.get(journey.BASE_FIELD))
+    action = request.form.get("action", "next")
     if not form.validate():
+        if action == AUTOSAVE:
+            return jsonify(saved=False), 400  # the marked answers are shown when the page itself is sent
         shown = request.form[journey.BASE_FIELD] if base is not None else journey.page_base(
             items, journey.answers_of(respondent))  # what this page showed, carried to its next send
         return render_section(token, questionnaire, section, items, {item.id: form[item.id].data for item in items},
                               form.errors, [], respondent, shown, returning=request.form.get("from") == REVIEW), 400
-    action = request.form.get("action", "next")
     if action == "next" and request.form.get("from") == REVIEW:
         target = REVIEW  # came from "Change" on the review page (or its list of what is missing): back there
     elif action == "back" and index > 0:
         target = questionnaire.sections[index - 1].id
-    elif action in ("back", "later"):
+    elif action in ("back", "later", AUTOSAVE):
         target = section_id
     elif index + 1 < len(questionnaire.sections):
         target = questionnaire.sections[index + 1].id
@@ -151,6 +156,10 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
             if status == "submitted":
                 locked()
             closed()
+    if action == AUTOSAVE:
+        # What the page now stands for: what it showed, with what this save wrote. Not the stored answers
+        # as a whole: another tab's newer answer, which this page still shows as it was, must stay.
+        return jsonify(saved=True, base=journey.page_base(items, journey.shown_after(base, changes)))
     if action == "later":
         return redirect(url_for(".saved", token=token), 303)
     if target == REVIEW:

@@ -46,6 +46,64 @@
     show();
   });
 
+  // Questionnaire pages save each answer as it is given, through the page's own save (so that a page
+  // drawn before a save made elsewhere changes only what it changed: the reply is what the page now
+  // stands for). Leaving with answers not yet saved asks first. Without JavaScript the buttons save.
+  var form = document.querySelector("form[data-autosave]");
+  if (form && window.fetch && window.FormData) {
+    var status = document.getElementById("autosave-status");
+    var base = form.querySelector('input[name="_base"]');
+    var edits = 0, savedEdits = 0, timer = null, inFlight = false, leaving = false;
+    var say = function (key) { status.hidden = false; status.textContent = status.dataset[key]; };
+    var save = function () {
+      timer = null;
+      if (inFlight) { timer = window.setTimeout(save, 500); return; }
+      var sending = edits;
+      var data = new FormData(form);
+      data.delete("_once");  // each save is a new one: only the page's own buttons are sent once
+      data.set("action", "autosave");
+      inFlight = true;
+      say("saving");
+      fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
+                          headers: {"Accept": "application/json"}}).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (response.ok && body.saved) {
+            base.value = body.base;
+            savedEdits = Math.max(savedEdits, sending);
+            say(savedEdits === edits ? "saved" : "saving");
+          } else {
+            var invalid = response.status === 400 && body.saved === false;
+            say(invalid ? "invalid" : "failed");
+            if (!invalid) { retry(); }
+          }
+        });
+      }).catch(function () { say("failed"); retry(); }).then(function () { inFlight = false; });
+    };
+    var retry = function () {  // a connection that comes back: try again in a while, or when online
+      if (!timer) { timer = window.setTimeout(save, 15000); }
+    };
+    window.addEventListener("online", function () { if (savedEdits < edits) { save(); } });
+    var edited = function (delay) {
+      edits += 1;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, delay);
+    };
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "radio" || event.target.type === "checkbox") { edited(400); }
+    });
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA" || event.target.type === "text") { edited(2000); }
+    });
+    form.addEventListener("submit", function () {  // the page's own save takes over from here
+      leaving = true;
+      window.clearTimeout(timer);
+      timer = null;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!leaving && savedEdits < edits) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

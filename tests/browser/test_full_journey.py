@@ -123,3 +123,26 @@ def test_free_text_shows_what_is_left_and_is_never_cut(browser, live_server):
     expect(page.get_by_text("4000 characters").first).to_be_visible()
     assert len(page.locator("#f-open\\.priorities").input_value()) == 4010  # refused, kept
     context.close()
+
+
+def test_answers_save_as_they_are_given_and_leaving_unsaved_asks_first(browser, live_server):
+    context = browser.new_context()
+    page = context.new_page()
+    start_self_assessment(page, live_server)
+    page.goto(page.url.rsplit("/s/", 1)[0] + "/s/linkages")
+    first = page.locator("fieldset.item").first.locator("input[type=radio]").nth(2)
+    first.check()
+    expect(page.get_by_role("status").filter(has_text="Your answers on this page are saved.")).to_be_visible()
+    page.reload()  # no button pressed: the answer was saved as it was given
+    assert page.locator("fieldset.item").first.locator("input[type=radio]").nth(2).is_checked()
+
+    page.goto(page.url.rsplit("/s/", 1)[0] + "/s/open")
+    page.locator("#f-open\\.priorities").fill("A bus line between the villages and the town")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)  # typed a moment ago, not saved yet: the browser asks first
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    second = context.new_page()
+    second.goto(live_server + "/")
+    context.close()

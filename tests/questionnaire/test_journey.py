@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import timedelta
 
@@ -435,3 +436,31 @@ def test_the_results_say_where_the_bands_begin(client, start_respondent, complet
     assert "Point fort\u00a0: 75 ou plus. En progrès\u00a0: de 50 à moins de 75." in french
     report = html.unescape(client.get(f"/r/{token}/report?lang=en").text)
     assert "Bands: strength 75 or more, developing from 50 to under 75, concern below 50." in report
+
+
+def test_an_autosave_saves_through_the_page_and_answers_what_the_page_now_stands_for(
+        app, start_respondent, questionnaire):
+    """The page's script saves as answers are given (action=autosave): the same save, so a stale tab's
+    autosave keeps another tab's later answers, and the reply is the page's new base, JSON, the page
+    staying where it is."""
+    token = start_respondent()
+    path = f"/r/{token}/s/linkages"
+    items = [item for item in questionnaire.section("linkages").items if item.type != "text"]
+    first, second = items[0], items[1]
+    tab_b, tab_a = app.test_client(), app.test_client()
+    stale = page_base(tab_b, path)
+    assert tab_a.post(path, data={"_base": page_base(tab_a, path), second.id: str(second.option_values[2])}
+                      ).status_code == 303
+    saved = tab_b.post(path, data={"_base": stale, first.id: str(first.option_values[1]), "action": "autosave"})
+    assert saved.status_code == 200 and saved.is_json and saved.json["saved"] is True
+    assert json.loads(saved.json["base"]) == {first.id: first.option_values[1]}  # not tab A's answer
+    assert stored(app) == {first.id: first.option_values[1], second.id: second.option_values[2]}
+    # Tab B's next autosave, with its new base, still leaves tab A's answer alone.
+    again = tab_b.post(path, data={"_base": saved.json["base"], first.id: str(first.option_values[0]),
+                                   "action": "autosave"})
+    assert again.status_code == 200
+    assert stored(app) == {first.id: first.option_values[0], second.id: second.option_values[2]}
+    wrong = tab_b.post(path, data={"_base": again.json["base"], first.id: "99", "action": "autosave"})
+    assert wrong.status_code == 400 and wrong.json == {"saved": False}
+    assert stored(app)[first.id] == first.option_values[0]
+    assert 'data-autosave' in tab_b.get(path).text
