@@ -39,6 +39,7 @@ bp = Blueprint("questionnaire", __name__)
 # "Save" sent by the page's script as answers are given (static/js/rupa.js): the page stays, the reply
 # is JSON.
 AUTOSAVE = "autosave"
+SWITCH = "switch-language"
 REVIEW = "review"
 # A section opened from the review page's list of what is missing: marked, and "Save" leads back there.
 FROM_REVIEW_CHECKED: dict[str, Any] = {"from": REVIEW, "check": 1}
@@ -128,6 +129,9 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     form = section_form_class(questionnaire, section_id, items)()
     base = journey.read_base(request.form.get(journey.BASE_FIELD))
     action = request.form.get("action", "next")
+    switch_to = request.form.get("switch_language")
+    if switch_to in current_app.config["LANGUAGES"]:
+        action = SWITCH  # a language button of the page's header: save, then the same page in that language
     if not form.validate():
         if action == AUTOSAVE:
             return jsonify(saved=False), 400  # the marked answers are shown when the page itself is sent
@@ -139,7 +143,7 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
         target = REVIEW  # came from "Change" on the review page (or its list of what is missing): back there
     elif action == "back" and index > 0:
         target = questionnaire.sections[index - 1].id
-    elif action in ("back", "later", AUTOSAVE):
+    elif action in ("back", "later", AUTOSAVE, SWITCH):
         target = section_id
     elif index + 1 < len(questionnaire.sections):
         target = questionnaire.sections[index + 1].id
@@ -149,7 +153,8 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     with write_transaction():  # a submit or a close that came in between wins
         # Only what this page changed: a page drawn before a save made elsewhere does not undo it.
         changes = journey.changed_answers(items, form.answers(), base)
-        if not journey.save_page(respondent_id, changes, str(get_locale()), target):
+        lang = switch_to if action == SWITCH else str(get_locale())
+        if not journey.save_page(respondent_id, changes, lang, target):
             status = db.session.scalar(select(Respondent.status).where(Respondent.id == respondent_id))
             if status is None:
                 abort(404)  # deleted by its facilitator meanwhile
@@ -162,6 +167,9 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
         return jsonify(saved=True, base=journey.page_base(items, journey.shown_after(base, changes)))
     if action == "later":
         return redirect(url_for(".saved", token=token), 303)
+    if action == SWITCH:
+        return redirect(url_for(".section", token=token, section_id=section_id, lang=switch_to,
+                                **({"from": REVIEW} if request.form.get("from") == REVIEW else {})), 303)
     if target == REVIEW:
         return redirect(url_for(".review", token=token), 303)
     return redirect(url_for(".section", token=token, section_id=target), 303)

@@ -146,3 +146,15 @@ def test_answers_save_as_they_are_given_and_leaving_unsaved_asks_first(browser, 
     second = context.new_page()
     second.goto(live_server + "/")
     context.close()
+
+
+def test_switching_language_keeps_choices_not_yet_saved_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    start_self_assessment(page, live_server)
+    page.goto(page.url.rsplit("/s/", 1)[0] + "/s/linkages")
+    page.locator("fieldset.item").first.locator("input[type=radio]").nth(3).check()
+    page.get_by_role("navigation", name="Language").get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert page.locator("fieldset.item").first.locator("input[type=radio]").nth(3).is_checked()
+    context.close()

@@ -464,3 +464,22 @@ def test_an_autosave_saves_through_the_page_and_answers_what_the_page_now_stands
     assert wrong.status_code == 400 and wrong.json == {"saved": False}
     assert stored(app)[first.id] == first.option_values[0]
     assert 'data-autosave' in tab_b.get(path).text
+
+
+def test_switching_language_on_a_page_saves_its_choices_first(app, client, start_respondent, questionnaire):
+    """Without JavaScript the header's language buttons submit the page: what was chosen and not yet
+    saved is kept, and the same page comes back in the other language."""
+    token = start_respondent()
+    path = f"/r/{token}/s/linkages"
+    page = client.get(path).text
+    assert 'form="answers" name="switch_language" value="fr"' in page
+    item = next(item for item in questionnaire.section("linkages").items if item.type != "text")
+    switched = client.post(path, data={"_base": page_base(client, path), item.id: str(item.option_values[1]),
+                                       "switch_language": "fr"})
+    assert switched.status_code == 303 and switched.location.endswith(f"{path}?lang=fr")
+    assert stored(app) == {item.id: item.option_values[1]}
+    french = client.get(switched.location)
+    assert 'lang="fr"' in french.text and questionnaire.section("linkages").title["fr"] in french.text
+    assert 'form="answers" name="switch_language" value="en"' in french.text
+    unknown = client.post(path, data={"_base": page_base(client, path), "switch_language": "xx"})
+    assert unknown.status_code == 303 and "lang=" not in unknown.location  # an ordinary save
