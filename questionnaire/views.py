@@ -153,7 +153,7 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     with write_transaction():  # a submit or a close that came in between wins
         # Only what this page changed: a page drawn before a save made elsewhere does not undo it.
         changes = journey.changed_answers(items, form.answers(), base)
-        lang = switch_to if action == SWITCH else str(get_locale())
+        lang = switch_to if action == SWITCH and switch_to else str(get_locale())
         if not journey.save_page(respondent_id, changes, lang, target):
             status = db.session.scalar(select(Respondent.status).where(Respondent.id == respondent_id))
             if status is None:
@@ -168,8 +168,8 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     if action == "later":
         return redirect(url_for(".saved", token=token), 303)
     if action == SWITCH:
-        return redirect(url_for(".section", token=token, section_id=section_id, lang=switch_to,
-                                **({"from": REVIEW} if request.form.get("from") == REVIEW else {})), 303)
+        back: dict[str, Any] = {"from": REVIEW} if request.form.get("from") == REVIEW else {}
+        return redirect(url_for(".section", token=token, section_id=section_id, lang=switch_to, **back), 303)
     if target == REVIEW:
         return redirect(url_for(".review", token=token), 303)
     return redirect(url_for(".section", token=token, section_id=target), 303)
