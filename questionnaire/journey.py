@@ -225,6 +225,21 @@ def _same(answer: Value, shown: Value | None) -> bool:
     return answer == shown
 
 
+_every_asked: dict[tuple[str, bool], tuple[Item, ...]] = {}
+
+
+def questions_answered(questionnaire: Questionnaire, assessment: Assessment | AssessmentView,
+                       answers: Mapping[str, Value]) -> tuple[int, int]:
+    """How many of the questions this respondent is asked, on every page, have an answer; and how many
+    they are asked (the progress bar counts questions, not pages: one page holds far more than another)."""
+    key = (questionnaire.version, assessment.is_group)
+    if key not in _every_asked:
+        _every_asked[key] = tuple(item for section in questionnaire.sections
+                                  for item in asked_items(section, assessment))
+    asked = _every_asked[key]
+    return sum(1 for item in asked if answers.get(item.id) not in (None, "", [])), len(asked)
+
+
 def asked_items(section: Section, assessment: Assessment | AssessmentView) -> tuple[Item, ...]:
     """The items a respondent of this assessment answers on a section's page: a round's respondents
     share their partnership's profile and are not asked it again."""

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -121,7 +122,7 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
             missing = [item for item in journey.missing_required(questionnaire, answers, respondent.assessment)
                        if item in items]
         return render_section(token, questionnaire, section, items, data, {}, missing, respondent,
-                              journey.page_base(items, answers), returning=request.args.get("from") == REVIEW)
+                              journey.page_base(items, answers), answers, returning=request.args.get("from") == REVIEW)
 
     if respondent.is_submitted:
         locked()
@@ -138,7 +139,8 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
         shown = request.form[journey.BASE_FIELD] if base is not None else journey.page_base(
             items, journey.answers_of(respondent))  # what this page showed, carried to its next send
         return render_section(token, questionnaire, section, items, {item.id: form[item.id].data for item in items},
-                              form.errors, [], respondent, shown, returning=request.form.get("from") == REVIEW), 400
+                              form.errors, [], respondent, shown, journey.answers_of(respondent),
+                              returning=request.form.get("from") == REVIEW), 400
     if action == "next" and request.form.get("from") == REVIEW:
         target = REVIEW  # came from "Change" on the review page (or its list of what is missing): back there
     elif action == "back" and index > 0:
@@ -164,7 +166,10 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     if action == AUTOSAVE:
         # What the page now stands for: what it showed, with what this save wrote. Not the stored answers
         # as a whole: another tab's newer answer, which this page still shows as it was, must stay.
-        return jsonify(saved=True, base=journey.page_base(items, journey.shown_after(base, changes)))
+        answered, _questions = journey.questions_answered(questionnaire, respondent.assessment,
+                                                          journey.answers_of(respondent))
+        return jsonify(saved=True, base=journey.page_base(items, journey.shown_after(base, changes)),
+                       answered=answered)
     if action == "later":
         return redirect(url_for(".saved", token=token), 303)
     if action == SWITCH:
@@ -177,7 +182,8 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
 
 def render_section(token: str, questionnaire: Questionnaire, section: Section, items: tuple[Item, ...],
                    data: dict[str, Any], form_errors: Mapping[str, Sequence[str]], missing: Iterable[Item],
-                   respondent: journey.RespondentView, base: str, returning: bool = False) -> str:
+                   respondent: journey.RespondentView, base: str, stored: Mapping[str, Any],
+                   returning: bool = False) -> str:
     """The page of a section: ``data`` holds each item's value as the form shows it (the stored answer on
     a GET, what was posted after a fault), ``form_errors`` the form's faults, ``base`` the stored answers
     the page stands for (journey.changed_answers); ``returning``: opened from the review page, to which
@@ -188,6 +194,7 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
                           if item.allows_dont_know else _("Please answer this question."))
     index = questionnaire.section_index(section.id)
     lang = str(get_locale())
+    answered, questions = journey.questions_answered(questionnaire, respondent.assessment, stored)
     error_entries = [
         {"href": f"#f-{item.id}", "label": item.text[lang], "message": errors[item.id]}
         for item in items if item.id in errors
@@ -206,6 +213,9 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
         base_field=journey.BASE_FIELD,
         number=index + 1,
         total=len(questionnaire.sections),
+        answered=answered,
+        answered_html=Markup('<span data-answered="">%d</span>') % answered,  # the page's script updates it
+        questions=questions,
         is_first=index == 0,
         is_last=index + 1 == len(questionnaire.sections),
         returning=returning,

@@ -69,6 +69,12 @@
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.ok && body.saved) {
             base.value = body.base;
+            var counter = document.querySelector("[data-answered]");
+            var bar = document.querySelector("progress");
+            if (counter && bar && typeof body.answered === "number") {
+              counter.textContent = body.answered;
+              bar.value = body.answered;
+            }
             savedEdits = Math.max(savedEdits, sending);
             say(savedEdits === edits ? "saved" : "saving");
           } else {

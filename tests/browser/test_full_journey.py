@@ -133,6 +133,7 @@ def test_answers_save_as_they_are_given_and_leaving_unsaved_asks_first(browser, 
     first = page.locator("fieldset.item").first.locator("input[type=radio]").nth(2)
     first.check()
     expect(page.get_by_role("status").filter(has_text="Your answers on this page are saved.")).to_be_visible()
+    expect(page.locator("[data-answered]")).to_have_text("1")  # the progress follows the answers
     page.reload()  # no button pressed: the answer was saved as it was given
     assert page.locator("fieldset.item").first.locator("input[type=radio]").nth(2).is_checked()
 

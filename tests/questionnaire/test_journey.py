@@ -454,6 +454,7 @@ def test_an_autosave_saves_through_the_page_and_answers_what_the_page_now_stands
                       ).status_code == 303
     saved = tab_b.post(path, data={"_base": stale, first.id: str(first.option_values[1]), "action": "autosave"})
     assert saved.status_code == 200 and saved.is_json and saved.json["saved"] is True
+    assert saved.json["answered"] == 2  # this tab's answer and tab A's: the progress bar's new count
     assert json.loads(saved.json["base"]) == {first.id: first.option_values[1]}  # not tab A's answer
     assert stored(app) == {first.id: first.option_values[1], second.id: second.option_values[2]}
     # Tab B's next autosave, with its new base, still leaves tab A's answer alone.
@@ -484,3 +485,13 @@ def test_switching_language_on_a_page_saves_its_choices_first(app, client, start
     assert 'form="answers" name="switch_language" value="en"' in french.text
     unknown = client.post(path, data={"_base": page_base(client, path), "switch_language": "xx"})
     assert unknown.status_code == 303 and "lang=" not in unknown.location  # an ordinary save
+
+
+def test_progress_counts_questions_answered_not_pages(app, client, start_respondent, questionnaire):
+    token = start_respondent()
+    total = sum(len(section.items) for section in questionnaire.sections)
+    page = client.get(f"/r/{token}/s/enablers").text
+    assert f'questions answered: <span data-answered="">0</span> of {total}' in page and f'<progress max="{total}" value="0"' in page
+    client.post(f"/r/{token}/s/linkages", data={"linkage.governance.strength": "3", "action": "later"})
+    page = client.get(f"/r/{token}/s/enablers").text
+    assert f'questions answered: <span data-answered="">1</span> of {total}' in page and f'<progress max="{total}" value="1"' in page
