@@ -31,7 +31,7 @@ from partnerships.departure import bp as departure_bp
 from partnerships.join import bp as join_bp
 from partnerships.paper_views import allow_uploads
 from partnerships.paper_views import bp as paper_bp
-from partnerships.purge import purge_command
+from partnerships.purge import purge_command, start_purge_when_due
 from partnerships.service import access_to, rounds_around
 from partnerships.views import bp as partnerships_bp
 from partnerships.workshop_views import bp as workshop_bp
@@ -129,6 +129,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
                       partnership_data_bp, join_bp, paper_bp, departure_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.after_request(start_purge_when_due)
     # What follows a submission in other packages: the journey announces it and imports none of them.
     response_submitted.connect(prepare_submitted_pdf, sender=app)
 

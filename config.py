@@ -52,8 +52,11 @@ DEFAULTS = {
     "JOIN_RATE_LIMIT": "30 per minute;300 per hour",
     # Respondents joining a round per client address: a room of 200 behind one router fits.
     "JOIN_ROUND_RATE_LIMIT": "300 per minute;3000 per hour",
-    # `flask purge` removes the free-text answers of rounds closed longer ago than this.
+    # The purge removes the free-text answers of rounds closed longer ago than this.
     "RETENTION_DAYS": 365,
+    # The purge runs by itself once a day (the first request of the day starts it, in a thread of its own),
+    # on one process of all; false leaves it to `flask purge`.
+    "PURGE_DAILY": True,
     "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
     # Refused API tokens per client address (accepted calls do not count).
     "API_AUTH_RATE_LIMIT": "30 per minute;300 per hour",

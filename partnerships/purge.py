@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
 
 import click
-from flask import current_app
+from flask import Flask, Response, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import String, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
 
 from accounts import audit
-from database import db, rows_affected, utcnow
+from database import Model, UTCDateTime, db, rows_affected, utcnow
 from partnerships.models import Action, Consensus, Round, bump_workshop_revisions
 from questionnaire.models import Answer, Assessment, Respondent
 from reports.service import forget_pdfs
 
+LOGGER = logging.getLogger(__name__)
 FREE_TEXT_PREFIXES = ("open.",)
 ORGANISATION_ITEM = "respondent.organisation"
 PSEUDONYM_PREFIX = "organisation-"
@@ -90,3 +96,67 @@ def purge_command(days: int | None) -> None:
     click.echo(f"purged {counts['answers']} free-text answer(s), {counts['organisations']} organisation name(s) "
                f"and {counts['workshop_texts']} workshop text(s) from {counts['rounds']} round(s) closed and "
                f"{counts['self_assessments']} self-assessment(s) untouched for more than {days} days")
+
+
+class ScheduledTask(Model):
+    """When a daily task last ran, so that one process of all (on every host) runs it each day."""
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+DAILY = timedelta(days=1)
+
+
+def claim_today(name: str) -> bool:
+    """Whether this process is the one to run the daily task ``name`` now (then it is marked as run)."""
+    now = utcnow()
+    if rows_affected(update(ScheduledTask).where(ScheduledTask.name == name, ScheduledTask.last_run_at < now - DAILY)
+                     .values(last_run_at=now)):
+        db.session.commit()
+        return True
+    if db.session.get(ScheduledTask, name) is not None:
+        db.session.rollback()
+        return False
+    db.session.add(ScheduledTask(name=name, last_run_at=now))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process made the row at the same moment: it runs the task
+        db.session.rollback()
+        return False
+    return True
+
+
+def purge_if_due(app: Flask) -> dict[str, int] | None:
+    """The retention purge, once a day across every process; what it removed, or None when not due."""
+    with app.app_context():
+        try:
+            if not claim_today("purge"):
+                return None
+            counts = purge_free_text(int(app.config["RETENTION_DAYS"]))
+            db.session.commit()
+        except SQLAlchemyError as error:  # no database yet, or it went away: the next check tries again
+            db.session.rollback()
+            LOGGER.warning("the daily retention purge did not run: %s", type(error).__name__)
+            return None
+    LOGGER.info("daily retention purge: %s", ", ".join(f"{count} {what}" for what, count in counts.items()))
+    return counts
+
+
+_next_check = [0.0]
+_check_lock = threading.Lock()
+
+
+def start_purge_when_due(response: Response) -> Response:
+    """After a request, at most once an hour per process: see in a thread of its own whether the day's
+    purge is due, and run it. Answers are deleted as the privacy note says without anyone scheduling
+    ``flask purge``. Not in tests (``TESTING``) nor where ``RUPA_PURGE_DAILY`` is false."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.testing or not app.config["PURGE_DAILY"]:
+        return response
+    with _check_lock:
+        if time.monotonic() < _next_check[0]:
+            return response
+        _next_check[0] = time.monotonic() + 3600
+    threading.Thread(target=purge_if_due, args=(app,), name="rupa-purge", daemon=True).start()
+    return response

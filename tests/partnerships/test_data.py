@@ -124,3 +124,37 @@ def test_purge_keeps_every_score_and_removes_every_free_text(app, full_round, re
     # A second purge changes nothing more
     assert "purged 0 free-text answer(s), 0 organisation name(s) and 0 workshop text(s)" in \
         app.test_cli_runner().invoke(args=["purge"]).output
+
+
+def test_the_purge_runs_by_itself_once_a_day_across_processes(app, make_round, respondent_joins, monkeypatch):
+    """After a request (at most once an hour per process) a thread sees whether the day's purge is due: one
+    process of all claims it in the database and runs it; the others, and the same one an hour later
+    in the same day, do not."""
+    from partnerships import purge
+
+    round_ = make_round()
+    client, token = respondent_joins(round_["code"], "business", "Chamber", submit=False)
+    client.post(f"/r/{token}/s/open", data={"open.priorities": "Name: Jane, mayor of X"})
+    round_["client"].post(f"{round_['base']}/close")
+    with app.app_context():
+        db.session.execute(db.update(Round).values(closed_at=utcnow() - timedelta(days=400)))
+        db.session.commit()
+    assert purge.purge_if_due(app)["answers"] == 1
+    assert count(app, Answer, Answer.item_id.like("open.%")) == 0
+    assert purge.purge_if_due(app) is None  # done today already (another worker, or this one again)
+    with app.app_context():
+        db.session.execute(db.update(purge.ScheduledTask).values(last_run_at=utcnow() - timedelta(days=1, minutes=1)))
+        db.session.commit()
+    assert purge.purge_if_due(app) is not None  # a day later: due again
+
+    started = []
+    monkeypatch.setattr(purge.threading, "Thread", lambda **kwargs: type(
+        "Started", (), {"start": lambda self: started.append(kwargs["name"])})())
+    monkeypatch.setattr(purge, "_next_check", [0.0])
+    app.testing = False
+    try:
+        app.test_client().get("/")
+        app.test_client().get("/")
+    finally:
+        app.testing = True
+    assert started == ["rupa-purge"]  # once for the hour, not once per request

@@ -491,7 +491,20 @@ def test_progress_counts_questions_answered_not_pages(app, client, start_respond
     token = start_respondent()
     total = sum(len(section.items) for section in questionnaire.sections)
     page = client.get(f"/r/{token}/s/enablers").text
-    assert f'questions answered: <span data-answered="">0</span> of {total}' in page and f'<progress max="{total}" value="0"' in page
+    assert f'questions answered: <span data-answered="">0</span> of {total}' in page
+    assert f'<progress max="{total}" value="0"' in page
     client.post(f"/r/{token}/s/linkages", data={"linkage.governance.strength": "3", "action": "later"})
     page = client.get(f"/r/{token}/s/enablers").text
-    assert f'questions answered: <span data-answered="">1</span> of {total}' in page and f'<progress max="{total}" value="1"' in page
+    assert f'questions answered: <span data-answered="">1</span> of {total}' in page
+    assert f'<progress max="{total}" value="1"' in page
+
+
+def test_the_start_and_welcome_pages_say_what_is_kept_who_sees_it_and_for_how_long(app, client):
+    app.config["RETENTION_DAYS"] = 200
+    home = client.get("/").text
+    assert "Your answers and your privacy" in home and "never asks your name" in home
+    assert "200 days after the round closes" in home
+    welcome = client.get(client.post("/start").location).text
+    assert "Your answers and your privacy" in welcome and "fewer than three people" in welcome
+    french = client.get("/?lang=fr").text
+    assert "Vos réponses et votre vie privée" in french and "200 jours après la clôture du tour" in french
