@@ -242,10 +242,34 @@ def questions_answered(questionnaire: Questionnaire, assessment: Assessment | As
 
 def asked_items(section: Section, assessment: Assessment | AssessmentView) -> tuple[Item, ...]:
     """The items a respondent of this assessment answers on a section's page: a round's respondents
-    share their partnership's profile and are not asked it again."""
+    share their partnership's profile, and gave their group and organisation when they joined, so they
+    are asked neither again."""
     if assessment.is_group:
-        return tuple(item for item in section.items if not item.id.startswith("profile."))
+        return tuple(item for item in section.items if not item.id.startswith(("profile.", "respondent.")))
     return section.items
+
+
+_pages: dict[tuple[str, bool], tuple[Section, ...]] = {}
+
+
+def pages(questionnaire: Questionnaire, assessment: Assessment | AssessmentView) -> tuple[Section, ...]:
+    """The sections this respondent is shown, in order: those that ask them something (a round's
+    respondents skip the profile page, all of whose questions they answered on joining)."""
+    key = (questionnaire.version, assessment.is_group)
+    if key not in _pages:
+        _pages[key] = tuple(section for section in questionnaire.sections if asked_items(section, assessment))
+    return _pages[key]
+
+
+def page_after(questionnaire: Questionnaire, assessment: Assessment | AssessmentView,
+               section_id: str, step: int) -> str | None:
+    """The id of the page shown ``step`` (1 or -1) after or before ``section_id``; None past either end."""
+    position = questionnaire.section_index(section_id)
+    shown = [section for section in pages(questionnaire, assessment)
+             if (questionnaire.section_index(section.id) - position) * step > 0]
+    if not shown:
+        return None
+    return (shown[0] if step > 0 else shown[-1]).id
 
 
 def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Value],

@@ -74,9 +74,10 @@ def resume(token: str, access: RespondentAccess) -> ResponseReturnValue:
         return redirect(url_for("reports.done", token=token))
     if respondent.current_section == REVIEW:
         return redirect(url_for(".review", token=token))
-    section_id = respondent.current_section or questionnaire.sections[0].id
+    first = journey.pages(questionnaire, respondent.assessment)[0].id
+    section_id = respondent.current_section or first
     if questionnaire.section(section_id) is None:
-        section_id = questionnaire.sections[0].id
+        section_id = first
     return redirect(url_for(".section", token=token, section_id=section_id))
 
 
@@ -88,7 +89,7 @@ def welcome(token: str, access: RespondentAccess) -> ResponseReturnValue:
         return redirect(url_for("reports.done", token=token))
     return render_template(
         "questionnaire/welcome.html", token=token, questionnaire=questionnaire,
-        first_section=questionnaire.sections[0].id,
+        first_section=journey.pages(questionnaire, respondent.assessment)[0].id,
     )
 
 
@@ -110,11 +111,15 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
     if section is None:
         abort(404)
     items = journey.asked_items(section, respondent.assessment)
-    index = questionnaire.section_index(section_id)
+    following = journey.page_after(questionnaire, respondent.assessment, section_id, 1)
+    previous = journey.page_after(questionnaire, respondent.assessment, section_id, -1)
 
     if request.method == "GET":
         if respondent.is_submitted:
             return redirect(url_for("reports.done", token=token))
+        if not items:  # a page that asks this respondent nothing (a bookmark, an old link): the next one
+            return redirect(url_for(".section", token=token, section_id=following) if following
+                            else url_for(".review", token=token))
         answers = journey.answers_of(respondent)
         data = {item.id: from_value(item, answers.get(item.id)) for item in items}
         missing = []
@@ -143,12 +148,12 @@ def section(token: str, section_id: str, access: RespondentAccess) -> ResponseRe
                               returning=request.form.get("from") == REVIEW), 400
     if action == "next" and request.form.get("from") == REVIEW:
         target = REVIEW  # came from "Change" on the review page (or its list of what is missing): back there
-    elif action == "back" and index > 0:
-        target = questionnaire.sections[index - 1].id
+    elif action == "back" and previous is not None:
+        target = previous
     elif action in ("back", "later", AUTOSAVE, SWITCH):
         target = section_id
-    elif index + 1 < len(questionnaire.sections):
-        target = questionnaire.sections[index + 1].id
+    elif following is not None:
+        target = following
     else:
         target = REVIEW
     respondent_id = respondent.id
@@ -192,7 +197,8 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
     for item in missing:
         errors.setdefault(item.id, _("Please answer this question, or choose “Don't know”.")
                           if item.allows_dont_know else _("Please answer this question."))
-    index = questionnaire.section_index(section.id)
+    shown = journey.pages(questionnaire, respondent.assessment)
+    index = next(number for number, page in enumerate(shown) if page.id == section.id)
     lang = str(get_locale())
     answered, questions = journey.questions_answered(questionnaire, respondent.assessment, stored)
     error_entries = [
@@ -212,12 +218,12 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
         base=base,
         base_field=journey.BASE_FIELD,
         number=index + 1,
-        total=len(questionnaire.sections),
+        total=len(shown),
         answered=answered,
         answered_html=Markup('<span data-answered="">%d</span>') % answered,  # the page's script updates it
         questions=questions,
         is_first=index == 0,
-        is_last=index + 1 == len(questionnaire.sections),
+        is_last=index + 1 == len(shown),
         returning=returning,
         lang=lang,
     )
@@ -257,7 +263,7 @@ def render_review(token: str, respondent: journey.RespondentView, questionnaire:
         token=token,
         questionnaire=questionnaire,
         sections=[(section, journey.asked_items(section, respondent.assessment))
-                  for section in questionnaire.sections],
+                  for section in journey.pages(questionnaire, respondent.assessment)],
         is_closed=not respondent.assessment.accepts_answers,
         answers=answers,
         missing_ids={item.id for item in missing},

@@ -15,6 +15,7 @@ from accounts.models import Facilitator
 from database import db, utcnow
 from partnerships import service
 from partnerships.models import Partnership, Round
+from questionnaire import journey
 
 
 @dataclass
@@ -22,7 +23,8 @@ class Site:
     url: str
     individual_done: str  # a submitted individual respondent's resume path
     group_member: str  # a respondent of the published demo round
-    in_progress: str  # a fresh respondent's token
+    in_progress: str  # a fresh respondent's token (of a round: the profile is not theirs to answer)
+    alone: str  # a fresh self-assessment's token (it answers the profile too)
     facilitator: tuple[str, str]
     partnership: str  # the demo partnership's facilitator path
     closed_invite: str
@@ -45,11 +47,13 @@ def build_site(live_server) -> Site:
         member, member_token = service.join_round(demo_round, "business", None, "en")
         member.status, member.submitted_at = "submitted", utcnow()
         _fresh, fresh_token = service.join_round(empty, "rural_public", None, "en")
+        _alone, alone_token = journey.start_assessment(
+            app.extensions["rupa.questionnaires"][app.config["QUESTIONNAIRE_VERSION"]], "en")
         db.session.commit()
         facilitator = db.session.execute(db.select(Facilitator)).scalar_one()
         reset = f"/account/password/reset/{account_links.link_token(facilitator, 'reset')}"
         site = Site(url=str(live_server), individual_done=links[0], group_member=f"/r/{member_token}",
-                    in_progress=fresh_token, facilitator=(email, password),
+                    in_progress=fresh_token, alone=alone_token, facilitator=(email, password),
                     partnership=f"/facilitator/p/{partnership.id}", closed_invite=f"/j/{closed.invite_token}",
                     open_invite=f"/j/{empty.invite_token}",
                     empty_round=f"/facilitator/p/{partnership.id}/rounds/{empty.number}", password_reset=reset)
@@ -165,8 +169,9 @@ STATES = [
     ("join-error", False, _post_empty(lambda s: s.open_invite), True),
     ("round-closed", False, _goto(lambda s: s.closed_invite), True),
     ("not-found", False, _goto("/no/such/page"), True),
+    ("section-profile", False, _goto(lambda s: f"/r/{s.alone}/s/profile"), True),
     *[(f"section-{section}", False, _goto(lambda s, section=section: f"/r/{s.in_progress}/s/{section}"), True)
-      for section in SECTIONS],
+      for section in SECTIONS if section != "profile"],
     ("section-with-errors", False, _section_checked, True),
     ("welcome", False, _goto(lambda s: f"/r/{s.in_progress}/welcome"), True),
     ("saved", False, _goto(lambda s: f"/r/{s.in_progress}/saved"), True),
