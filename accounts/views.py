@@ -89,8 +89,8 @@ def signup():
         if facilitator is not None and facilitator.email_confirmed:
             hash_nobody(form.password.data)  # as long as setting the password below
             mail.send_soon(email, "account_exists", str(get_locale()),
-                                     signin=url_for(".signin", _external=True),
-                                     forgot=url_for(".forgot_password", _external=True))
+                           signin=url_for(".signin", _external=True),
+                           forgot=url_for(".forgot_password", _external=True))
         else:
             if facilitator is None:
                 facilitator = Facilitator(email=email, email_confirmed=False)
@@ -111,8 +111,8 @@ def signup():
 def _send_confirmation(facilitator: Facilitator) -> None:
     token = links.link_token(facilitator, "confirm")
     mail.send_soon(facilitator.email, "confirm_account", str(get_locale()),
-                             link=url_for(".confirm_email", token=token, _external=True),
-                             hours=current_app.config["ACCOUNT_CONFIRM_MAX_AGE"] // 3600)
+                   link=url_for(".confirm_email", token=token, _external=True),
+                   hours=current_app.config["ACCOUNT_CONFIRM_MAX_AGE"] // 3600)
 
 
 @bp.get("/check-email")
@@ -203,7 +203,7 @@ def change_password():
 @policy("public")
 def forgot_password():
     """A link to choose a new password, emailed to the address if it has an account. The page that follows
-    is the same either way, and the email leaves after it."""
+    is the same either way, and the email is sent beside it (accounts/mail.py)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
@@ -211,8 +211,8 @@ def forgot_password():
         if facilitator is not None:
             token = links.link_token(facilitator, "reset")
             mail.send_soon(email, "reset_password", str(get_locale()),
-                                     link=url_for(".reset_password", token=token, _external=True),
-                                     minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+                           link=url_for(".reset_password", token=token, _external=True),
+                           minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
         session["mail_sent"] = {"kind": "reset", "to": email}
         return redirect(url_for(".check_email"), 303)
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
