@@ -11,6 +11,7 @@ import random
 import re
 import sys
 import time
+from types import SimpleNamespace
 
 import gevent
 from locust import HttpUser, between, task
@@ -18,10 +19,11 @@ from locust.env import Environment
 from locust.exception import StopUser
 
 from bench.server import CSRF_FIELD, form_fields, sample_answers
-from questionnaire import item_bank
+from questionnaire import item_bank, journey
 from questionnaire.content import load_all
 
 QUESTIONNAIRE = load_all()[os.environ.get("RUPA_SURGE_VERSION", "2026.1")]
+PAGES = journey.pages(QUESTIONNAIRE, SimpleNamespace(is_group=True))  # a round respondent's pages
 SENT = os.environ["RUPA_SURGE_SENT"]  # JSON lines: one per participant that submitted
 THINK = float(os.environ.get("RUPA_SURGE_THINK", "1.0"))
 
@@ -53,9 +55,8 @@ class Participant(HttpUser):
         token = re.search(r"/r/([A-Za-z0-9_-]+)/", joined.headers["Location"]).group(1)
         answers = sample_answers(QUESTIONNAIRE, rng)
         answers = {k: v for k, v in answers.items() if not k.startswith(("profile.", "respondent."))}
-        # The profile page shows the group and organisation chosen on joining; the browser sends them back.
-        answers.update({"respondent.group": group, "respondent.organisation": organisation})
-        for section in QUESTIONNAIRE.sections:
+        answers.update({"respondent.group": group, "respondent.organisation": organisation})  # sent on joining
+        for section in PAGES:  # the group and organisation were given on joining: no profile page
             page = self.client.get(f"/r/{token}/s/{section.id}", name="/r/[token]/s/[section]")
             self.wait_a_little(rng)
             saved = self.client.post(

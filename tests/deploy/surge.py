@@ -13,12 +13,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import requests
 from werkzeug.urls import urlsplit
 
 from bench.server import CSRF_FIELD, form_fields, sample_answers
-from questionnaire import item_bank
+from questionnaire import item_bank, journey
 
 GONE = (502, 503, 504)
 
@@ -101,8 +102,7 @@ class Participant:
         self.outcome.token = token
         answers = {k: v for k, v in sample_answers(questionnaire, rng).items()
                    if not k.startswith(("profile.", "respondent."))}
-        answers.update({"respondent.group": group, "respondent.organisation": organisation})
-        for section in questionnaire.sections:
+        for section in journey.pages(questionnaire, SimpleNamespace(is_group=True)):  # no profile page
             path = f"/r/{token}/s/{section.id}"
             page = self.send("GET", path, 200)
             time.sleep(rng.uniform(0, 0.5))  # reading the page
