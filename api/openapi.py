@@ -11,13 +11,13 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
-from jsonschema import Draft202012Validator
 
+import formats
 from partnerships.exporters import EXPORTERS
 from partnerships.models import Role
 from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
-from questionnaire.models import Source
+from scoring.assessment import file_schema
 from scoring.dimensions import Band
 from scoring.engine import WEIGHTINGS
 
@@ -74,26 +74,9 @@ def answer_schema(item: Item) -> dict[str, Any]:
 
 
 def assessment_file(questionnaire: Questionnaire, min_respondents: int) -> dict[str, Any]:
-    """An assessment file of the current questionnaire: every item id with the answers its scale allows."""
-    profile = {item_id: answer_schema(item) for item_id, item in questionnaire.items.items()
-               if item_id.startswith("profile.")}
-    answers = {item_id: answer_schema(item) for item_id, item in questionnaire.items.items()
-               if not item_id.startswith(("profile.", "respondent."))}
-    return {
-        "type": "object", "required": ["respondents"],
-        "description": "A whole assessment (docs/assessment-model.md section 8): the profile and every "
-                       "respondent's answers. A missing item id is an unanswered item.",
-        "properties": {
-            "questionnaire": {"enum": [questionnaire.version]}, "partnership": {"type": "string"},
-            "profile": {"type": "object", "properties": profile, "additionalProperties": False},
-            "respondents": {"type": "array", "minItems": min_respondents, "items": {
-                "type": "object", "required": ["group"], "properties": {
-                    "group": {"enum": list(item_bank.GROUPS)},
-                    "organisation": {"type": "string", "maxLength": 200},
-                    "lang": {"type": "string"},
-                    "source": {"enum": [Source.PAPER.value],
-                               "description": "Present for answers entered from paper forms."},
-                    "answers": {"type": "object", "properties": answers, "additionalProperties": False}}}}}}
+    """An assessment file of the current questionnaire, as declared once (formats/assessment.schema.yaml),
+    with every item id and the answers its scale allows."""
+    return formats.published(file_schema(questionnaire, min_respondents))
 
 
 def _schemas(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -284,21 +267,3 @@ def _document(languages: tuple[str, ...], version: str) -> dict[str, Any]:
 
 def document() -> dict[str, Any]:
     return _document(tuple(current_app.config["LANGUAGES"]), current_app.config["QUESTIONNAIRE_VERSION"])
-
-
-@cache
-def _file_validator(version: str) -> Draft202012Validator:
-    questionnaire = current_app.extensions["rupa.questionnaires"][version]
-    return Draft202012Validator(assessment_file(questionnaire, min_respondents=1))
-
-
-def file_schema_faults(document: Any, limit: int = 100) -> list[str]:
-    """Where an assessment file sent to the API departs from its schema (empty when it does not)."""
-    validator = _file_validator(current_app.config["QUESTIONNAIRE_VERSION"])
-    faults = []
-    for error in validator.iter_errors(document):
-        where = "/".join(str(part) for part in error.absolute_path) or "(the document)"
-        faults.append(f"{where}: {error.message[:300]}")
-        if len(faults) == limit:
-            break
-    return sorted(faults)

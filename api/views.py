@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_babel import force_locale
 
 from accounts import audit
-from api.openapi import document, file_schema_faults
+from api.openapi import document
 from authorisation.access import FacilitatorAccess, MemberAccess, RoundAccess, policy
 from database import reads_first
 from extensions import csrf, limiter
@@ -133,10 +133,6 @@ def score_file():
         document = decode_json(body)
     except AssessmentError as error:
         return api_error(400, "invalid_json", "The request body is not a JSON document.", faults=error.faults)
-    schema_faults = file_schema_faults(document)
-    if schema_faults:
-        return api_error(422, "invalid_assessment", "The assessment file does not match its schema: nothing was "
-                         "scored.", faults=schema_faults)
     try:
         return jsonify(score_document(document, weighting=weighting, lang=lang))
     except AssessmentError as error:

@@ -8,15 +8,15 @@ stops the app at start-up instead of confusing a respondent later.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
+import formats
 from questionnaire import item_bank
 from questionnaire.item_types import ITEM_TYPES, ItemType
 from typography import typeset
@@ -25,8 +25,8 @@ CONTENT_DIR = Path(__file__).parent / "content"
 LANGUAGES = ("en", "fr")  # the languages every content and rule file translates, each text checked
 FALLBACK_LANGUAGE = "en"
 # A text may also be given in further languages (a translation under way, e.g. "de"): each such text is
-# used where it exists, the fallback language's elsewhere. Their codes are checked for shape only.
-FURTHER_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+# used where it exists, the fallback language's elsewhere. Their codes are checked for shape only, by the
+# text format (formats/common.schema.yaml).
 
 
 class Localised(dict[str, str]):
@@ -128,9 +128,10 @@ class Questionnaire:
 
 
 class _Reader:
-    """Walks one YAML file and reports faults with their path inside it."""
+    """One YAML file of the content, its structure checked against its declared format (formats/) when
+    read; the loaders then check what the format cannot know and report it with the path inside it."""
 
-    def __init__(self, file: Path) -> None:
+    def __init__(self, file: Path, format_: formats.Format) -> None:
         self.file = file
         try:
             self.data = load_yaml(file.read_text(encoding="utf-8"))
@@ -140,8 +141,9 @@ class _Reader:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else ""
             raise ContentError(file, where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
-        if not isinstance(self.data, dict):
-            raise ContentError(file, "", "must be a mapping at the top level")
+        faults = format_.faults(self.data)
+        if faults:
+            raise ContentError(file, faults[0].where(self.data), faults[0].message)
 
     def options(self, raw: Mapping[str, Any], where: str) -> tuple[Option, ...]:
         return load_options(self, raw, where)
@@ -149,58 +151,61 @@ class _Reader:
     def fail(self, where: str, message: str) -> NoReturn:
         raise ContentError(self.file, where, message)
 
-    def get(self, mapping: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...],
-            required: bool = True) -> Any:
-        if key not in mapping:
-            if required:
-                self.fail(where, f"missing '{key}'")
-            return None
-        value = mapping[key]
-        if not isinstance(value, kind) or isinstance(value, bool) and bool not in _as_tuple(kind):
-            names = "/".join(k.__name__ for k in _as_tuple(kind))
-            self.fail(f"{where}.{key}" if where else key, f"must be {names}, not {type(value).__name__}")
-        return value
+    @staticmethod
+    def text(mapping: Mapping[str, Any], key: str) -> Text:
+        """A text the format requires, in every language it gives, typeset for each."""
+        return Localised({lang: typeset(text, lang) for lang, text in mapping[key].items()})
 
-    def text(self, mapping: Mapping[str, Any], key: str, where: str) -> Text:
-        """A required text in every language."""
-        found = self.optional_text(mapping, key, where, required=True)
-        if found is None:  # get() has failed already
-            self.fail(where, f"missing '{key}'")
-        return found
-
-    def optional_text(self, mapping: Mapping[str, Any], key: str, where: str, required: bool = False) -> Text | None:
-        value = self.get(mapping, key, where, dict, required)
-        if value is None:
-            return None
-        path = f"{where}.{key}" if where else key
-        for lang in LANGUAGES:
-            if not isinstance(value.get(lang), str) or not value[lang].strip():
-                self.fail(path, f"missing {lang!r} translation")
-        for lang in sorted(set(value) - set(LANGUAGES)):
-            if not isinstance(lang, str) or not FURTHER_LANGUAGE.fullmatch(lang):
-                self.fail(path, f"unknown language {lang!r} (a language code such as 'de' or 'pt_BR')")
-            if not isinstance(value[lang], str) or not value[lang].strip():
-                self.fail(path, f"empty {lang!r} translation")
-        return Localised({lang: typeset(text, lang) for lang, text in value.items()})
+    @classmethod
+    def optional_text(cls, mapping: Mapping[str, Any], key: str) -> Text | None:
+        return cls.text(mapping, key) if key in mapping else None
 
 
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
+def _with_languages(schema: dict[str, Any]) -> dict[str, Any]:
+    """A content format whose texts need each of LANGUAGES (the one list of them)."""
+    schema["$defs"]["text"]["required"] = list(LANGUAGES)
+    return schema
+
+
+@cache
+def manifest_format() -> formats.Format:
+    """The format of a questionnaire.yaml (formats/questionnaire.schema.yaml)."""
+    return formats.Format(_with_languages(formats.schema("questionnaire")))
+
+
+def section_format() -> formats.Format:
+    """The format of a section file (formats/section.schema.yaml), with each item type's own fields."""
+    return _section_format(tuple(ITEM_TYPES.values()))
+
+
+@cache
+def _section_format(kinds: tuple[ItemType, ...]) -> formats.Format:
+    schema = _with_languages(formats.schema("section"))
+    item = schema["$defs"]["item"]
+    item["properties"]["type"]["enum"] = [kind.name for kind in kinds]
+    fields = {name: kind for kind in kinds for name in kind.fields.get("properties", {})}
+    for name in fields:
+        item["properties"].setdefault(name, True)  # a field of some type; whether of this one, below
+    for kind in kinds:
+        own = kind.fields.get("properties", {})
+        refused = {"not": {}, "x-faults": {"not": f"is not a field of a {kind.name} item"}}
+        item.setdefault("allOf", []).append({"if": {"required": ["type"], "properties": {"type": {"const": kind.name}}},
+                              "then": {**kind.fields, "properties": {
+                                  **{name: refused for name in fields if name not in own}, **own}}})
+    return formats.Format(schema)
 
 
 def load_questionnaire(directory: Path) -> Questionnaire:
     """Load and validate one questionnaire version from its directory."""
-    manifest = _Reader(directory / "questionnaire.yaml")
-    version = manifest.get(manifest.data, "version", "", str)
-    dont_know = manifest.text(manifest.data, "dont_know", "")
+    manifest = _Reader(directory / "questionnaire.yaml", manifest_format())
+    version = manifest.data["version"]
+    dont_know = manifest.text(manifest.data, "dont_know")
     scales = _load_scales(manifest)
     sections: list[Section] = []
     items: dict[str, Item] = {}
     seen_files: dict[str, Path] = {}
-    for index, name in enumerate(manifest.get(manifest.data, "sections", "", list)):
-        if not isinstance(name, str):
-            manifest.fail(f"sections[{index}]", "must be a file name")
-        section = _load_section(_Reader(directory / name), scales)
+    for index, name in enumerate(manifest.data["sections"]):
+        section = _load_section(_Reader(directory / name, section_format()), scales)
         if section.id in {s.id for s in sections}:
             manifest.fail(f"sections[{index}]", f"duplicate section id {section.id!r}")
         for item in section.items:
@@ -218,69 +223,39 @@ def load_questionnaire(directory: Path) -> Questionnaire:
 
 def _load_scales(manifest: _Reader) -> dict[str, tuple[tuple[Option, ...], bool]]:
     scales: dict[str, tuple[tuple[Option, ...], bool]] = {}
-    for scale_id, spec in manifest.get(manifest.data, "scales", "", dict).items():
+    for scale_id, spec in manifest.data["scales"].items():
         where = f"scales.{scale_id}"
         if scale_id not in item_bank.SCALES:
             manifest.fail(where, f"unknown scale (known: {', '.join(item_bank.SCALES)})")
-        if not isinstance(spec, dict):
-            manifest.fail(where, "must be a mapping")
-        options: list[Option] = []
-        for n, point in enumerate(manifest.get(spec, "values", where, list)):
-            point_where = f"{where}.values[{n}]"
-            if not isinstance(point, dict):
-                manifest.fail(point_where, "malformed option: must be a mapping with value and label")
-            value = manifest.get(point, "value", point_where, (int, str))
-            options.append(Option(value=value, label=manifest.text(point, "label", point_where)))
+        options = tuple(Option(value=point["value"], label=manifest.text(point, "label")) for point in spec["values"])
         if tuple(o.value for o in options) != item_bank.SCALES[scale_id]:
             manifest.fail(f"{where}.values", f"must be exactly {list(item_bank.SCALES[scale_id])}")
-        scales[scale_id] = (tuple(options), bool(manifest.get(spec, "dont_know", where, bool, False)))
+        scales[scale_id] = (options, spec.get("dont_know", False))
     return scales
 
 
 def _load_section(reader: _Reader, scales: Mapping[str, tuple[tuple[Option, ...], bool]]) -> Section:
     data = reader.data
-    section_id = reader.get(data, "id", "", str)
     items: list[Item] = []
-    for n, raw in enumerate(reader.get(data, "items", "", list)):
-        where = f"items[{n}]"
-        if not isinstance(raw, dict):
-            reader.fail(where, "must be a mapping")
-        item_id = reader.get(raw, "id", where, str)
-        where = f"items[{n}] ({item_id})"
-        item_type = reader.get(raw, "type", where, str)
-        if item_type not in ITEM_TYPES:
-            reader.fail(where, f"unknown type {item_type!r} (known: {', '.join(ITEM_TYPES)})")
+    for n, raw in enumerate(data["items"]):
+        where = f"items[{n}] ({raw['id']})"
         fields: dict[str, Any] = {
-            "id": item_id,
-            "type": item_type,
-            "text": reader.text(raw, "text", where),
-            "help": reader.optional_text(raw, "help", where),
-            "topic": reader.optional_text(raw, "topic", where),
-            "required": reader.get(raw, "required", where, bool, required=False) or False,
+            "id": raw["id"], "type": raw["type"], "text": reader.text(raw, "text"),
+            "help": reader.optional_text(raw, "help"), "topic": reader.optional_text(raw, "topic"),
+            "required": raw.get("required", False),
         }
-        fields.update(ITEM_TYPES[item_type].read(reader, raw, where, scales))
+        fields.update(ITEM_TYPES[raw["type"]].read(reader, raw, where, scales))
         items.append(Item(**fields))
-    return Section(
-        id=section_id,
-        title=reader.text(data, "title", ""),
-        intro=reader.optional_text(data, "intro", ""),
-        items=tuple(items),
-        file=str(reader.file),
-    )
+    return Section(id=data["id"], title=reader.text(data, "title"), intro=reader.optional_text(data, "intro"),
+                   items=tuple(items), file=str(reader.file))
 
 
 def load_options(reader: _Reader, raw: Mapping[str, Any], where: str) -> tuple[Option, ...]:
     options: list[Option] = []
-    for n, option in enumerate(reader.get(raw, "options", where, list)):
-        option_where = f"{where}.options[{n}]"
-        if not isinstance(option, dict):
-            reader.fail(option_where, "malformed option: must be a mapping with id and label")
-        option_id = reader.get(option, "id", option_where, str)
-        if option_id in {o.value for o in options}:
-            reader.fail(option_where, f"duplicate option id {option_id!r}")
-        options.append(Option(value=option_id, label=reader.text(option, "label", option_where)))
-    if not options:
-        reader.fail(where, "has no options")
+    for n, option in enumerate(raw["options"]):
+        if option["id"] in {o.value for o in options}:
+            reader.fail(f"{where}.options[{n}]", f"duplicate option id {option['id']!r}")
+        options.append(Option(value=option["id"], label=reader.text(option, "label")))
     return tuple(options)
 
 

@@ -42,12 +42,20 @@ class ItemType:
     # unticked); a radio group cannot be emptied, so sent empty it leaves the stored answer alone.
     emptied_by_the_page = False
 
+    # The JSON Schema of the fields an entry of this kind has beside id, type, text, help, topic and
+    # required (formats/section.schema.yaml): here, its own options and those among them that stand alone.
+    fields: dict[str, Any] = {
+        "required": ["options"],
+        "properties": {"options": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/option"},
+                                   "x-faults": {"minItems": "has no options"}},
+                       "exclusive": {"type": "array", "items": {"type": "string"}}}}
+
     def read(self, reader: Any, raw: Mapping[str, Any], where: str,
              scales: Mapping[str, tuple[tuple[Option, ...], bool]]) -> dict[str, Any]:
-        """The fields of an item of this kind from its content file entry (``reader`` reports faults with
-        the file and the place): here, its own options and those among them that stand alone."""
+        """The fields of an item of this kind from its content file entry, its structure already checked
+        against ``fields`` (``reader`` reports what else is wrong, with the file and the place)."""
         options = reader.options(raw, where)
-        exclusive = reader.get(raw, "exclusive", where, list, required=False) or []
+        exclusive = raw.get("exclusive", [])
         values = {option.value for option in options}
         for option_id in exclusive:
             if option_id not in values:
@@ -101,10 +109,11 @@ class Scale(ItemType):
 
     name = "scale"
     distributed = True
+    fields: dict[str, Any] = {"required": ["scale"], "properties": {"scale": {"type": "string"}}}
 
     def read(self, reader: Any, raw: Mapping[str, Any], where: str,
              scales: Mapping[str, tuple[tuple[Option, ...], bool]]) -> dict[str, Any]:
-        scale = reader.get(raw, "scale", where, str)
+        scale = raw["scale"]
         if scale not in scales:
             reader.fail(where, f"unknown scale {scale!r}")
         options, allows_dont_know = scales[scale]
@@ -165,10 +174,11 @@ class Text(ItemType):
     widget = "textarea"
     coded = False
     emptied_by_the_page = True
+    fields: dict[str, Any] = {"properties": {"max_length": {"type": "integer", "minimum": 1}}}
 
     def read(self, reader: Any, raw: Mapping[str, Any], where: str,
              scales: Mapping[str, tuple[tuple[Option, ...], bool]]) -> dict[str, Any]:
-        return {"max_length": reader.get(raw, "max_length", where, int, required=False) or item_bank.OPEN_TEXT_MAX}
+        return {"max_length": raw.get("max_length", item_bank.OPEN_TEXT_MAX)}
 
     def value_fault(self, item: Item, value: Any) -> str | None:
         if not isinstance(value, str):

@@ -225,18 +225,19 @@ def _same(answer: Value, shown: Value | None) -> bool:
     return answer == shown
 
 
-_every_asked: dict[tuple[str, bool], tuple[Item, ...]] = {}
+_every_asked: dict[tuple[int, bool], tuple[Questionnaire, tuple[Item, ...]]] = {}
 
 
 def questions_answered(questionnaire: Questionnaire, assessment: Assessment | AssessmentView,
                        answers: Mapping[str, Value]) -> tuple[int, int]:
     """How many of the questions this respondent is asked, on every page, have an answer; and how many
     they are asked (the progress bar counts questions, not pages: one page holds far more than another)."""
-    key = (questionnaire.version, assessment.is_group)
-    if key not in _every_asked:
-        _every_asked[key] = tuple(item for section in questionnaire.sections
-                                  for item in asked_items(section, assessment))
-    asked = _every_asked[key]
+    key = (id(questionnaire), assessment.is_group)  # this very questionnaire: another app may load other content
+    kept = _every_asked.get(key)
+    if kept is None or kept[0] is not questionnaire:
+        kept = _every_asked[key] = (questionnaire, tuple(item for section in questionnaire.sections
+                                                         for item in asked_items(section, assessment)))
+    asked = kept[1]
     return sum(1 for item in asked if answers.get(item.id) not in (None, "", [])), len(asked)
 
 

@@ -1,12 +1,17 @@
-"""The assessment file (docs/assessment-model.md §8): parsed and checked whole before anything is scored."""
+"""The assessment file (docs/assessment-model.md §8): parsed and checked whole before anything is scored.
+
+Its structure is declared once, in formats/assessment.schema.yaml; this module fills in what the
+questionnaire knows and checks each answer against the questionnaire the file names."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import formats
 from questionnaire import item_bank
 from questionnaire.content import Questionnaire
 
@@ -74,70 +79,92 @@ def decode_json(source: str | bytes) -> Any:
         raise AssessmentError(["not valid as an assessment: a number in it has thousands of digits"]) from None
 
 
+def file_schema(questionnaire: Questionnaire | None = None, min_respondents: int = 1) -> dict[str, Any]:
+    """The assessment file's JSON Schema (formats/assessment.schema.yaml) with the stakeholder groups
+    filled in; given a questionnaire, also its version and every item's answers, as the OpenAPI document
+    publishes it (the parser checks those against the questionnaire itself, with the content's words)."""
+    schema = formats.schema("assessment")
+    respondent = schema["properties"]["respondents"]["items"]
+    respondent["properties"]["group"]["enum"] = list(item_bank.GROUPS)
+    schema["properties"]["respondents"]["minItems"] = min_respondents
+    if questionnaire is not None:
+        schema["properties"]["questionnaire"]["enum"] = [questionnaire.version]
+        schema["properties"]["profile"].update(additionalProperties=False, properties={
+            item_id: item.kind.json_schema(item) for item_id, item in questionnaire.items.items()
+            if item_id.startswith("profile.")})
+        respondent["properties"]["answers"].update(additionalProperties=False, properties={
+            item_id: item.kind.json_schema(item) for item_id, item in questionnaire.items.items()
+            if not item_id.startswith(("profile.", *RESPONDENT_ITEMS))})
+    return schema
+
+
+@functools.cache
+def _file_format() -> formats.Format:
+    return formats.Format(file_schema())
+
+
+def _said(fault: formats.Fault, data: Any) -> str:
+    """A structural fault as the file's readers name places: "respondent 2 (business): organisation: ..."."""
+    path = fault.path
+    if not path:
+        return fault.message
+    if path[0] == "respondents" and len(path) > 1 and isinstance(path[1], int):
+        raw = data["respondents"][path[1]]
+        group = raw.get("group") if isinstance(raw, dict) else None
+        who = f"respondent {path[1] + 1} ({group})" if isinstance(group, str) else f"respondent {path[1] + 1}"
+        return ": ".join([who, *map(str, path[2:]), fault.message])
+    return ": ".join([*map(str, path), fault.message])
+
+
 def parse_assessment(source: str | bytes | Mapping[str, Any], questionnaires: Mapping[str, Questionnaire],
                      current_version: str) -> Assessment:
-    """Parse JSON text (or an already decoded mapping) and check every value; raise AssessmentError."""
+    """Parse JSON text (or an already decoded mapping), check its structure against the declared format
+    and every answer against its questionnaire; raise AssessmentError with every fault."""
     data = decode_json(source) if isinstance(source, str | bytes) else source
-    if not isinstance(data, dict):
-        raise AssessmentError(["the assessment must be a JSON object with a 'respondents' list"])
-
-    faults: list[str] = []
-    version = data.get("questionnaire", current_version)
-    if not isinstance(version, str):
-        raise AssessmentError([f"questionnaire: must be a version such as {current_version!r}, not {version!r}"[:200]])
-    if version not in questionnaires:
+    version = data.get("questionnaire", current_version) if isinstance(data, dict) else current_version
+    if isinstance(version, str) and version not in questionnaires:
         raise AssessmentError([
             f"questionnaire: unknown version {version!r} (this installation knows {', '.join(sorted(questionnaires))})"
         ])
-    questionnaire = questionnaires[version]
-    partnership = data.get("partnership")
-    if partnership is not None and not isinstance(partnership, str):
-        faults.append("partnership: must be text")
+    structure = _file_format().faults(data, limit=200)
+    if any(len(fault.path) < 2 and fault.path[:1] != ("partnership",) for fault in structure):
+        raise AssessmentError([_said(fault, data)[:300] for fault in structure])  # nothing more to check
 
+    def faults_at(*start: str | int) -> list[str]:
+        return [_said(fault, data)[:300] for fault in structure if fault.path[:len(start)] == start]
+
+    faults = faults_at("partnership") + faults_at("profile")
+    questionnaire = questionnaires[version]
     profile = data.get("profile", {})
-    if not isinstance(profile, dict):
-        faults.append("profile: must be an object of profile.* answers")
-        profile = {}
-    for item_id, value in profile.items():
+    for item_id, value in profile.items() if not faults_at("profile") else ():
         if not item_id.startswith("profile."):
             faults.append(f"profile: {item_id}: only profile.* items belong in the profile")
         else:
             faults.extend(_value_faults("profile", questionnaire, item_id, value))
 
-    respondents_data = data.get("respondents")
     respondents: list[Respondent] = []
-    if not isinstance(respondents_data, list) or not respondents_data:
-        faults.append("respondents: must be a non-empty list")
-        respondents_data = []
-    for number, raw in enumerate(respondents_data, start=1):
+    for number, raw in enumerate(data["respondents"], start=1):
+        found = faults_at("respondents", number - 1)
+        faults.extend(found)
+        if faults_at("respondents", number - 1, "answers") or not isinstance(raw, dict):
+            continue  # no answers to look at
         respondent = _parse_respondent(number, raw, questionnaire, faults)
-        if respondent is not None:
+        if respondent is not None and not found:
             respondents.append(respondent)
 
     if faults:
         raise AssessmentError(faults)
-    return Assessment(questionnaire=version, partnership=partnership, profile=dict(profile),
+    return Assessment(questionnaire=version, partnership=data.get("partnership"), profile=dict(profile),
                       respondents=tuple(respondents))
 
 
-def _parse_respondent(number: int, raw: Any, questionnaire: Questionnaire, faults: list[str]) -> Respondent | None:
-    if not isinstance(raw, dict):
-        faults.append(f"respondent {number}: must be an object with group and answers")
-        return None
+def _parse_respondent(number: int, raw: Mapping[str, Any], questionnaire: Questionnaire,
+                      faults: list[str]) -> Respondent | None:
+    """A respondent (its structure checked by the format), each answer checked against the questionnaire."""
     group = raw.get("group")
     who = f"respondent {number} ({group})" if isinstance(group, str) else f"respondent {number}"
     before = len(faults)
-    if group not in item_bank.GROUPS:
-        faults.append(f"{who}: group: {group!r} is not one of {', '.join(item_bank.GROUPS)}")
-    organisation = raw.get("organisation")
-    if organisation is not None and not isinstance(organisation, str):
-        faults.append(f"{who}: organisation: must be text")
-    elif organisation is not None and len(organisation) > 200:
-        faults.append(f"{who}: organisation: is longer than 200 characters")
     answers = raw.get("answers", {})
-    if not isinstance(answers, dict):
-        faults.append(f"{who}: answers: must be an object of item id to value")
-        answers = {}
     items = questionnaire.items
     for item_id, value in answers.items():
         item = items.get(item_id)
@@ -151,8 +178,8 @@ def _parse_respondent(number: int, raw: Any, questionnaire: Questionnaire, fault
             faults.extend(_value_faults(who, questionnaire, item_id, value))
     if len(faults) > before:
         return None
-    return Respondent(number=number, group=str(group), organisation=organisation or None, answers=dict(answers),
-                      lang=raw.get("lang") if isinstance(raw.get("lang"), str) else None)
+    return Respondent(number=number, group=str(group), organisation=raw.get("organisation") or None,
+                      answers=dict(answers), lang=raw.get("lang"))
 
 
 def _value_faults(who: str, questionnaire: Questionnaire, item_id: str, value: Any) -> list[str]:

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from accounts.models import ApiToken
 from accounts.tokens import hash_token
 from database import db
+from questionnaire.content import load_all
+from scoring.assessment import AssessmentError, parse_assessment
 
 
 def create_token(client, name: str = "dashboard") -> str:
@@ -195,3 +197,24 @@ def test_guessing_tokens_is_rate_limited_but_valid_calls_are_not(app, client, si
     assert statuses == [401, 401, 401, 429]
     limited = client.get("/api/v1/partnerships", headers=bearer("rupa_guess"))
     assert limited.status_code == 429 and limited.json["error"] == "too_many_requests"
+
+
+@pytest.mark.parametrize(("mutate", "fault"), [
+    (lambda d: d["respondents"][0].update({"organisation": ["a", "list"]}),
+     "respondent 1 (business): organisation: must be text"),
+    (lambda d: d["respondents"][0].update({"source": "fax"}),
+     "respondent 1 (business): source: 'fax' is not one of online, paper"),
+    (lambda d: d.update({"profile": ["profile.stage"]}), "profile: must be an object of profile.* answers"),
+    (lambda d: d["respondents"][0].update({"answers": {"enabler.trust.1": 9}}),
+     "respondent 1 (business): enabler.trust.1: value 9 is outside its scale"),
+])
+def test_the_api_and_the_parser_give_the_same_faults_from_one_check(client, signed_in, mutate, fault):
+    """The API checks a file once, as the score commands do (formats/assessment.schema.yaml, issue #22)."""
+    document = {"respondents": [{"group": "business", "answers": {}}]}
+    mutate(document)
+    with pytest.raises(AssessmentError) as caught:
+        parse_assessment(json.dumps(document), load_all(), "2026.1")
+    assert any(line.startswith(fault) for line in caught.value.faults), caught.value.faults
+    token = create_token(signed_in("scorer@example.org"))
+    answered = client.post("/api/v1/score", json=document, headers=bearer(token))
+    assert answered.status_code == 422 and answered.json["faults"] == caught.value.faults

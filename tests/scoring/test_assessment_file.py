@@ -32,7 +32,7 @@ def valid() -> dict:
      "respondent 1 (rural_public): open.priorities: is longer than 4000 characters"),
     (lambda d: d["respondents"][0].update({"group": "mayors"}),
      "respondent 1 (mayors): group: 'mayors' is not one of"),
-    (lambda d: d["respondents"][0].pop("group"), "respondent 1: group: None is not one of"),
+    (lambda d: d["respondents"][0].pop("group"), "respondent 1: group: missing"),
     (lambda d: d["respondents"][0].update({"organisation": 12}),
      "respondent 1 (rural_public): organisation: must be text"),
     (lambda d: d.update({"profile": {"profile.explicit": "maybe"}}), "profile: profile.explicit: value 'maybe'"),
