@@ -106,16 +106,22 @@ def _read(name: str) -> dict[str, Any]:
     return schema
 
 
-def schema(name: str) -> dict[str, Any]:
+def schema(name: str, languages: Sequence[str] = ()) -> dict[str, Any]:
     """The JSON Schema of format ``name`` as declared, a copy the caller may extend (the OpenAPI document
-    fills in the questionnaire's own items, the questionnaire loader each item type's fields)."""
-    return copy.deepcopy(_declared(name))
+    fills in the questionnaire's own items, the questionnaire loader each item type's fields). Each text
+    (a definition marked ``x-languages: required``) must have every one of ``languages``."""
+    declared = copy.deepcopy(_declared(name))
+    for definition in declared.get("$defs", {}).values():
+        if isinstance(definition, dict) and definition.get("x-languages") == "required":
+            definition["required"] = list(languages)
+    return declared
 
 
 def published(schema: Any) -> Any:
     """A schema as published (in the OpenAPI document): without RUPA's own ``x-faults`` sentences."""
     if isinstance(schema, Mapping):
-        return {key: published(value) for key, value in schema.items() if key not in ("x-faults", "$schema")}
+        return {key: published(value) for key, value in schema.items()
+                if key not in ("x-faults", "x-languages", "$schema")}
     if isinstance(schema, list):
         return [published(value) for value in schema]
     return schema

@@ -161,16 +161,10 @@ class _Reader:
         return cls.text(mapping, key) if key in mapping else None
 
 
-def _with_languages(schema: dict[str, Any]) -> dict[str, Any]:
-    """A content format whose texts need each of LANGUAGES (the one list of them)."""
-    schema["$defs"]["text"]["required"] = list(LANGUAGES)
-    return schema
-
-
 @cache
 def manifest_format() -> formats.Format:
     """The format of a questionnaire.yaml (formats/questionnaire.schema.yaml)."""
-    return formats.Format(_with_languages(formats.schema("questionnaire")))
+    return formats.Format(formats.schema("questionnaire", LANGUAGES))
 
 
 def section_format() -> formats.Format:
@@ -180,7 +174,7 @@ def section_format() -> formats.Format:
 
 @cache
 def _section_format(kinds: tuple[ItemType, ...]) -> formats.Format:
-    schema = _with_languages(formats.schema("section"))
+    schema = formats.schema("section", LANGUAGES)
     item = schema["$defs"]["item"]
     item["properties"]["type"]["enum"] = [kind.name for kind in kinds]
     fields = {name: kind for kind in kinds for name in kind.fields.get("properties", {})}

@@ -7,6 +7,8 @@ tools depend on them.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 SCALES: dict[str, tuple[int | str, ...]] = {
     "agree5": (1, 2, 3, 4, 5),
     "strength5": (0, 1, 2, 3, 4),
@@ -30,8 +32,33 @@ PRACTICES = (
     "public_reporting", "conflict_resolution", "rural_representation", "private_civil_seats",
     "policy_integration",
 )
-GROUPS = ("urban_public", "rural_public", "regional_national", "business", "civil_society", "research", "other")
-MODELS = ("explicit_delegated", "explicit_non_delegated", "implicit_delegated", "implicit_non_delegated")
+
+
+class Group(StrEnum):
+    """A respondent's stakeholder group (§2): the options of respondent.group, the groups of a result."""
+
+    URBAN_PUBLIC = "urban_public"
+    RURAL_PUBLIC = "rural_public"
+    REGIONAL_NATIONAL = "regional_national"
+    BUSINESS = "business"
+    CIVIL_SOCIETY = "civil_society"
+    RESEARCH = "research"
+    OTHER = "other"
+
+
+class Model(StrEnum):
+    """The four governance models of the OECD framework (§4): explicit or implicit, with or without
+    delegated functions."""
+
+    EXPLICIT_DELEGATED = "explicit_delegated"
+    EXPLICIT_NON_DELEGATED = "explicit_non_delegated"
+    IMPLICIT_DELEGATED = "implicit_delegated"
+    IMPLICIT_NON_DELEGATED = "implicit_non_delegated"
+
+
+# The same, as the tuples of their values that most code iterates over.
+GROUPS: tuple[str, ...] = tuple(group.value for group in Group)
+MODELS: tuple[str, ...] = tuple(model.value for model in Model)
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "respondent.group": GROUPS,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
+import formats
 from questionnaire import item_bank
 from questionnaire.content import LANGUAGES, Localised, Questionnaire, load_yaml
 from scoring.dimensions import DEFAULT_BANDS, DIMENSION_IDS, BandThresholds
@@ -95,7 +97,10 @@ class RuleSet:
 
 
 class _File:
-    def __init__(self, path: Path) -> None:
+    """One rule file, its structure checked against its declared format (formats/<name>.schema.yaml) when
+    read; the loaders then check what only the questionnaire and the other files can tell."""
+
+    def __init__(self, path: Path, name: str) -> None:
         self.path = path
         try:
             self.data = load_yaml(path.read_text(encoding="utf-8"))
@@ -103,56 +108,47 @@ class _File:
             raise RuleError(str(path), "-", "file not found") from None
         except yaml.YAMLError as error:
             raise RuleError(str(path), "-", f"not valid YAML ({error})") from None
+        faults = rule_format(name).faults(self.data)
+        if faults:
+            raise RuleError(str(path), faults[0].where(self.data) or "-", faults[0].message)
 
     def fail(self, rule: str, message: str) -> NoReturn:
         raise RuleError(str(self.path), rule, message)
 
-    def get(self, mapping: Any, key: str, rule: str, kind: type | tuple[type, ...], required: bool = True) -> Any:
-        if not isinstance(mapping, dict):
-            self.fail(rule, "must be a mapping")
-        if key not in mapping:
-            if required:
-                self.fail(rule, f"missing '{key}'")
-            return None
-        value = mapping[key]
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            self.fail(rule, f"'{key}' has the wrong type ({type(value).__name__})")
-        return value
+    @staticmethod
+    def text(mapping: Mapping[str, Any], key: str) -> Mapping[str, str]:
+        """A text the format requires, typeset in each language it gives."""
+        return Localised({lang: typeset(text, lang) if isinstance(text, str) else text
+                          for lang, text in mapping[key].items()})
 
-    def text(self, mapping: Any, key: str, rule: str) -> Mapping[str, str]:
-        """A required text in every language."""
-        found = self.optional_text(mapping, key, rule, required=True)
-        if found is None:  # get() has failed already
-            self.fail(rule, f"missing '{key}'")
-        return found
+    @classmethod
+    def optional_text(cls, mapping: Mapping[str, Any], key: str) -> Mapping[str, str] | None:
+        return cls.text(mapping, key) if key in mapping else None
 
-    def optional_text(self, mapping: Any, key: str, rule: str, required: bool = False) -> Mapping[str, str] | None:
-        value = self.get(mapping, key, rule, dict, required)
-        if value is None:
-            return None
-        for lang in LANGUAGES:
-            if not isinstance(value.get(lang), str) or not value[lang].strip():
-                self.fail(rule, f"'{key}' is missing its {lang!r} text")
-        return Localised({**value, **{lang: typeset(value[lang], lang) for lang in LANGUAGES}})
+
+@cache
+def rule_format(name: str) -> formats.Format:
+    """The declared format of a rule file (formats/<name>.schema.yaml), its texts in every language."""
+    return formats.Format(formats.schema(name, LANGUAGES))
 
 
 def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> RuleSet:
     """Load and check the three rule files against the questionnaire the rules refer to."""
-    settings_file = _File(directory / "scoring.yaml")
-    s = settings_file.get(settings_file.data, "settings", "settings", dict)
+    settings_file = _File(directory / "scoring.yaml", "scoring")
+    s = settings_file.data["settings"]
     settings = Settings(
-        min_group_size=settings_file.get(s, "min_group_size", "settings", int),
-        gap_flag_points=float(settings_file.get(s, "gap_flag_points", "settings", (int, float))),
-        contested_sd_points=float(settings_file.get(s, "contested_sd_points", "settings", (int, float))),
-        contested_split_share=float(settings_file.get(s, "contested_split_share", "settings", (int, float))),
-        contested_min_respondents=settings_file.get(s, "contested_min_respondents", "settings", int),
-        max_high=settings_file.get(s, "max_high", "settings", int),
+        min_group_size=s["min_group_size"],
+        gap_flag_points=float(s["gap_flag_points"]),
+        contested_sd_points=float(s["contested_sd_points"]),
+        contested_split_share=float(s["contested_split_share"]),
+        contested_min_respondents=s["contested_min_respondents"],
+        max_high=s["max_high"],
         first_steps=_first_steps(settings_file, questionnaire),
         bands=_bands(settings_file, s),
     )
-    version = settings_file.get(settings_file.data, "version", "version", str)
-    models, factors, preconditions = _load_governance(_File(directory / "governance.yaml"), questionnaire)
-    recommendations = _load_recommendations(_File(directory / "recommendations.yaml"), questionnaire)
+    version = settings_file.data["version"]
+    models, factors, preconditions = _load_governance(_File(directory / "governance.yaml", "governance"), questionnaire)
+    recommendations = _load_recommendations(_File(directory / "recommendations.yaml", "recommendations"), questionnaire)
 
     def fail(rule: str, message: str) -> NoReturn:
         raise RuleError(str(directory / WORDS_FILE), rule, message)
@@ -164,30 +160,29 @@ def load_rules(questionnaire: Questionnaire, directory: Path = RULES_DIR) -> Rul
 
 def _action(file: _File, raw: Any, level: str, rec_id: str) -> Mapping[str, str]:
     """An action's words and the level that carries it out (the recommendation's unless it names its own)."""
-    text = file.text({"action": raw}, "action", f"{rec_id}.actions")
-    own = raw.get("level", level) if isinstance(raw, dict) else level
+    text = file.text({"action": {lang: words for lang, words in raw.items() if lang != "level"}}, "action")
+    own = raw.get("level", level)
     if own not in LEVELS:
         file.fail(f"{rec_id}.actions", f"level {own!r} is not one of {', '.join(LEVELS)}")
     return Localised({**{lang: text[lang] for lang in LANGUAGES}, "level": own})
 
 
 def _bands(file: _File, settings: Any) -> BandThresholds:
-    raw = file.get(settings, "bands", "settings.bands", dict)
-    strength = file.get(raw, "strength", "settings.bands", (int, float))
-    developing = file.get(raw, "developing", "settings.bands", (int, float))
-    if set(raw) != {"strength", "developing"} or not 0 < developing < strength <= 100:
+    raw = settings["bands"]
+    strength, developing = raw["strength"], raw["developing"]
+    if not 0 < developing < strength <= 100:
         file.fail("settings.bands", "must give the thresholds 'strength' and 'developing', with "
                                     "0 < developing < strength <= 100")
     return BandThresholds(strength=float(strength), developing=float(developing))
 
 
 def _first_steps(file: _File, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
-    raw = file.get(file.data, "first_steps", "first_steps", dict)
+    raw = file.data["first_steps"]
     stages = set(questionnaire.items["profile.stage"].option_values)
     if set(raw) != stages:
         file.fail("first_steps", f"must name every stage of profile.stage: {', '.join(sorted(map(str, stages)))}")
     for stage, dimensions in raw.items():
-        if not isinstance(dimensions, list) or any(d not in DIMENSION_IDS for d in dimensions):
+        if any(d not in DIMENSION_IDS for d in dimensions):
             file.fail(f"first_steps.{stage}", "must be a list of dimension ids")
     return {stage: tuple(dimensions) for stage, dimensions in raw.items()}
 
@@ -207,51 +202,44 @@ def _no_recommended_model(node: Any, file: _File, rule: str) -> None:
 def _load_governance(file: _File, questionnaire: Questionnaire) -> tuple[
         dict[str, Model], tuple[Factor, ...], tuple[Precondition, ...]]:
     checker = RuleChecker(questionnaire, str(file.path))
-    raw_models = file.get(file.data, "models", "models", dict)
+    raw_models = file.data["models"]
     if set(raw_models) != set(item_bank.MODELS):
         file.fail("models", f"must define exactly the four models {', '.join(item_bank.MODELS)}")
     models: dict[str, Model] = {}
     for model_id in item_bank.MODELS:
         raw = raw_models[model_id]
-        rule = f"models.{model_id}"
-        assessed_by = file.get(raw, "assessed_by", rule, str)
-        if assessed_by not in ("oecd", "project"):
-            file.fail(rule, "'assessed_by' must be 'oecd' or 'project'")
         models[model_id] = Model(
-            id=model_id, name=file.text(raw, "name", rule), form=file.text(raw, "form", rule),
-            strengths=file.text(raw, "strengths", rule), risks=file.text(raw, "risks", rule),
-            assessed_by=assessed_by, base=file.get(raw, "base", rule, int),
+            id=model_id, name=file.text(raw, "name"), form=file.text(raw, "form"),
+            strengths=file.text(raw, "strengths"), risks=file.text(raw, "risks"),
+            assessed_by=raw["assessed_by"], base=raw["base"],
         )
     seen: set[str] = set()
 
-    def entry(raw: Any, place: str) -> tuple[str, dict[str, Any]]:
-        """An entry's unique id and its checked rule (``why`` documents it for the maintainers)."""
-        rule_id = file.get(raw, "id", place, str)
+    def entry(raw: Any) -> tuple[str, dict[str, Any]]:
+        """An entry's unique id and its checked rule (``why``, which the format requires, documents it for
+        the maintainers)."""
+        rule_id = raw["id"]
         if rule_id in seen:
             file.fail(rule_id, "duplicate rule id")
         seen.add(rule_id)
-        file.get(raw, "why", rule_id, str)
-        when = file.get(raw, "when", rule_id, dict)
+        when = raw["when"]
         checker.check(when, rule_id)
         _no_recommended_model(when, file, rule_id)
         return rule_id, when
 
     factors = []
-    for n, raw in enumerate(file.get(file.data, "factors", "factors", list)):
-        factor_id, when = entry(raw, f"factors[{n}]")
-        effects = file.get(raw, "effects", factor_id, dict)
-        for model_id, points in effects.items():
+    for raw in file.data["factors"]:
+        factor_id, when = entry(raw)
+        effects = raw["effects"]
+        for model_id in effects:
             if model_id not in item_bank.MODELS:
                 file.fail(factor_id, f"unknown model {model_id!r} in effects")
-            if isinstance(points, bool) or not isinstance(points, int) or not -100 <= points <= 100:
-                file.fail(factor_id, f"effect on {model_id} must be a whole number of points from -100 to 100")
-        risk = file.get(raw, "risk", factor_id, bool, required=False) or False
-        factors.append(Factor(id=factor_id, when=when, effects=effects, reason=file.text(raw, "reason", factor_id),
-                              risk=risk))
+        factors.append(Factor(id=factor_id, when=when, effects=effects, reason=file.text(raw, "reason"),
+                              risk=raw.get("risk", False)))
     preconditions = []
-    for n, raw in enumerate(file.get(file.data, "delegation_preconditions", "delegation_preconditions", list)):
-        pre_id, when = entry(raw, f"delegation_preconditions[{n}]")
-        preconditions.append(Precondition(id=pre_id, when=when, reason=file.text(raw, "reason", pre_id)))
+    for raw in file.data["delegation_preconditions"]:
+        pre_id, when = entry(raw)
+        preconditions.append(Precondition(id=pre_id, when=when, reason=file.text(raw, "reason")))
     return models, tuple(factors), tuple(preconditions)
 
 
@@ -259,41 +247,36 @@ def _load_recommendations(file: _File, questionnaire: Questionnaire) -> tuple[Re
     checker = RuleChecker(questionnaire, str(file.path))
     entries = []
     ids: set[str] = set()
-    for n, raw in enumerate(file.get(file.data, "recommendations", "recommendations", list)):
-        rec_id = file.get(raw, "id", f"recommendations[{n}]", str)
+    for raw in file.data["recommendations"]:
+        rec_id = raw["id"]
         if rec_id in ids:
             file.fail(rec_id, "duplicate recommendation id")
         ids.add(rec_id)
-        actions = file.get(raw, "actions", rec_id, list)
-        if not 2 <= len(actions) <= 4:
-            file.fail(rec_id, f"needs two to four actions, has {len(actions)}")
-        level = file.get(raw, "level", rec_id, str)
+        actions = raw["actions"]  # two to four, as the format says
+        level = raw["level"]
         if level not in LEVELS:
             file.fail(rec_id, f"level {level!r} is not one of {', '.join(LEVELS)}")
-        addresses = file.get(raw, "addresses", rec_id, list)
+        addresses = raw["addresses"]
         for dimension_id in addresses:
             if dimension_id not in DIMENSION_IDS:
                 file.fail(rec_id, f"addresses unknown dimension {dimension_id!r}")
         rules = []
-        for m, raw_rule in enumerate(file.get(raw, "rules", rec_id, list)):
-            rule_id = file.get(raw_rule, "id", f"{rec_id}.rules[{m}]", str)
+        for raw_rule in raw["rules"]:
+            rule_id = raw_rule["id"]
             if rule_id in ids:
                 file.fail(rule_id, "duplicate rule id")
             ids.add(rule_id)
-            file.get(raw_rule, "why", rule_id, str)
-            priority = file.get(raw_rule, "priority", rule_id, str)
+            priority = raw_rule["priority"]
             if priority not in PRIORITIES:
                 file.fail(rule_id, f"priority {priority!r} is not one of {', '.join(PRIORITIES)}")
-            when = file.get(raw_rule, "when", rule_id, dict)
+            when = raw_rule["when"]
             checker.check(when, rule_id)
             rules.append(RecommendationRule(id=rule_id, priority=priority, when=when))
-        if not rules:
-            file.fail(rec_id, "needs at least one rule")
         entries.append(Recommendation(
-            id=rec_id, title=file.text(raw, "title", rec_id), explanation=file.text(raw, "explanation", rec_id),
+            id=rec_id, title=file.text(raw, "title"), explanation=file.text(raw, "explanation"),
             actions=tuple(_action(file, a, level, rec_id) for a in actions),
-            level=level, addresses=tuple(addresses), example=file.optional_text(raw, "example", rec_id),
-            rules=tuple(rules), overlaps=tuple(file.get(raw, "overlaps", rec_id, list, required=False) or ()),
+            level=level, addresses=tuple(addresses), example=file.optional_text(raw, "example"),
+            rules=tuple(rules), overlaps=tuple(raw.get("overlaps") or ()),
         ))
     known = {entry.id for entry in entries}
     for entry in entries:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
+import formats
 from questionnaire import item_bank
 from questionnaire.content import LANGUAGES, Item, Localised, Questionnaire, load_yaml
 from scoring.dimensions import DIMENSION_IDS, SCORED_BANDS
@@ -119,44 +121,45 @@ class Words:
 
 def load_words(directory: Path, questionnaire: Questionnaire, models: Mapping[str, Any],
                fail: Callable[[str, str], NoReturn]) -> Words:
-    """Read rules/words.yaml and check it covers every dimension, group, band and sentence in every
-    language (``fail(rule, message)`` stops start-up naming the file and the entry)."""
+    """Read rules/words.yaml, its structure checked by its format (formats/words.schema.yaml), and check
+    that it covers every dimension, group, band and sentence (``fail(rule, message)`` stops start-up
+    naming the file and the entry)."""
     try:
         data = load_yaml((directory / WORDS_FILE).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         fail("-", f"cannot be read ({error})")
-    if not isinstance(data, dict):
-        fail("-", "must be a mapping")
+    faults = _words_format().faults(data)
+    if faults:
+        fail(faults[0].where(data) or "-", faults[0].message)
+
+    def localised(entry: Mapping[str, str]) -> Mapping[str, str]:
+        return Localised({lang: typeset(text, lang) for lang, text in entry.items()})
 
     def texts(section: str, keys: Iterable[str]) -> dict[str, Mapping[str, str]]:
-        found = data.get(section)
-        if not isinstance(found, dict):
-            fail(section, "missing")
+        found = data[section]
         for key in keys:
-            entry = found.get(key)
-            for lang in LANGUAGES:
-                if not isinstance(entry, dict) or not isinstance(entry.get(lang), str) or not entry[lang].strip():
-                    fail(f"{section}.{key}", f"is missing its {lang!r} text")
-        return {key: Localised({lang: typeset(text, lang) if isinstance(text, str) else text
-                                for lang, text in entry.items()})
-                if isinstance(entry, dict) else entry for key, entry in found.items()}
+            if key not in found:
+                fail(f"{section}.{key}", "is missing")
+        return {key: localised(entry) for key, entry in found.items()}
 
     dimensions = texts("dimensions", DIMENSION_IDS)
     groups = texts("groups", (*item_bank.GROUPS, "other_stakeholders"))
-    bands = data.get("bands") or {}
+    bands: dict[str, dict[str, Mapping[str, str]]] = {}
     for kind in ("enabler", "barrier", "linkage", "practices"):
-        texts_of_kind: Any = bands.get(kind)
-        if not isinstance(texts_of_kind, dict):
-            fail(f"bands.{kind}", "missing")
+        if kind not in data["bands"]:
+            fail(f"bands.{kind}", "is missing")
+        bands[kind] = {band: localised(entry) for band, entry in data["bands"][kind].items()}
         for band in SCORED_BANDS:
-            for lang in LANGUAGES:
-                if not isinstance((texts_of_kind.get(band) or {}).get(lang), str):
-                    fail(f"bands.{kind}.{band}", f"is missing its {lang!r} text")
-                texts_of_kind[band][lang] = typeset(texts_of_kind[band][lang], lang)
-            texts_of_kind[band] = Localised(texts_of_kind[band])
+            if band not in bands[kind]:
+                fail(f"bands.{kind}.{band}", "is missing")
     sentences = texts("sentences", ("question_one", "question_group", "question_unanswered", "profile",
                                     "profile_unanswered", "dimension", "dimension_no_score", "gap",
                                     "gap_difference_only", "no_gap", "contested", "not_contested", "governance_current",
                                     "governance_recommended", "governance_none"))
     return Words(dimensions=dimensions, groups=groups, bands=bands, sentences=sentences,
                  models={model_id: model.name for model_id, model in models.items()}, questionnaire=questionnaire)
+
+
+@cache
+def _words_format() -> formats.Format:
+    return formats.Format(formats.schema("words", LANGUAGES))

@@ -25,7 +25,8 @@ def test_every_declared_format_is_a_valid_json_schema(name):
 
 
 def test_the_formats_cover_every_kind_of_file():
-    assert set(formats.names()) >= {"assessment", "questionnaire", "section"}
+    assert set(formats.names()) >= {"assessment", "questionnaire", "section", "scoring", "governance",
+                                    "recommendations", "words"}
 
 
 def test_a_fault_names_the_path_and_says_what_is_wrong_in_words():
@@ -100,3 +101,31 @@ def test_a_content_file_departing_from_its_format_is_named_with_the_place(conten
         load_questionnaire(content_copy)
     assert caught.value.file.endswith(file) and caught.value.where.startswith(where), str(caught.value)
     assert fault in caught.value.message, str(caught.value)
+
+
+@pytest.mark.parametrize(("file", "change", "fault"), [
+    ("recommendations.yaml", lambda d: d["recommendations"][0].update({"titel": d["recommendations"][0]["title"]}),
+     "rule recommendations[0] (rec.awareness): unknown key(s) 'titel'"),
+    ("recommendations.yaml", lambda d: d["recommendations"][0]["actions"][0].update({"levle": "national"}),
+     "rule recommendations[0] (rec.awareness).actions[0]: unknown key 'levle'"),
+    ("governance.yaml", lambda d: d["factors"][0]["effects"].update({"explicit_delegated": 300}),
+     "rule factors[0] (gov.continuity.explicit_delegated).effects.explicit_delegated: must be a whole number"),
+    ("scoring.yaml", lambda d: d["settings"].update({"contested_split_share": 25}),
+     "rule settings.contested_split_share: must be 1 or less"),
+    ("words.yaml", lambda d: d["sentences"].update({"gap": "a gap"}),
+     "rule sentences.gap: must be a text in each language"),
+])
+def test_a_rule_file_departing_from_its_format_is_named_with_the_place(tmp_path, file, change, fault):
+    import yaml
+
+    from scoring.catalogue import RULES_DIR, load_rules
+    from scoring.rules import RuleError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    data = yaml.safe_load((rules / file).read_text(encoding="utf-8"))
+    change(data)
+    (rules / file).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(load_all()["2026.1"], rules)
+    assert file in str(caught.value) and fault in str(caught.value), str(caught.value)

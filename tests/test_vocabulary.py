@@ -28,3 +28,21 @@ def test_the_openapi_document_publishes_them(app):
     with app.test_request_context():
         text = str(document())
     assert all(role.value in text for role in Role) and Source.PAPER.value in text
+
+
+def test_the_stable_groups_and_models_are_enumerations_everyone_reads():
+    """Stakeholder groups and governance models (docs/assessment-model.md §2, §4) are StrEnums of the item
+    bank: the content's options, the labels, the scorer's words, the rule files and the OpenAPI document
+    name exactly their values."""
+    from questionnaire.content import load_all
+    from questionnaire.item_bank import GROUPS, Group, Model
+    from scoring.assessment import file_schema
+    from scoring.catalogue import load_rules
+
+    questionnaire = load_all()["2026.1"]
+    assert questionnaire.items["respondent.group"].option_values == GROUPS
+    assert set(labels.GROUPS) == set(Group)
+    rules = load_rules(questionnaire)
+    assert set(rules.models) == set(Model) and set(rules.words.groups) == {*Group, "other_stakeholders"}
+    schema = file_schema()
+    assert schema["properties"]["respondents"]["items"]["properties"]["group"]["enum"] == list(GROUPS)
