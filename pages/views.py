@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import text
 
 from authorisation.access import policy
 from database import db
+from questionnaire import respondents
 from questionnaire.forms import StartForm
 
 bp = Blueprint("pages", __name__)
@@ -22,6 +24,18 @@ def home():
 @policy("public")
 def about():
     return render_template("pages/about.html")
+
+
+@bp.get("/glossary")
+@policy("public")
+def glossary():
+    """The terms the questionnaire uses (its version's glossary.yaml), linked from every questionnaire page.
+    A version without a glossary of its own (2026.1) reads the current one's."""
+    questionnaires = respondents.questionnaires()
+    version = request.args.get("version", "")
+    chosen = questionnaires.get(version) or respondents.current_questionnaire()
+    terms = chosen.glossary or respondents.current_questionnaire().glossary
+    return render_template("pages/glossary.html", terms=terms, lang=str(get_locale()))
 
 
 @bp.get("/health")

@@ -69,9 +69,10 @@ def join_round(invite_token: str):
         return redirect(url_for("questionnaire.welcome", token=token), 303)
     questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
     lang = str(get_locale())
-    group_names = {option.value: option.label[lang] for option in questionnaire.items["respondent.group"].options}
-    return render_template("partnerships/join.html", round=round_, form=form, group_names=group_names), \
-        400 if form.errors else 200
+    group = questionnaire.items["respondent.group"]
+    group_names = {option.value: option.label[lang] for option in group.options}
+    return render_template("partnerships/join.html", round=round_, form=form, group_names=group_names,
+                           group_help=group.help[lang] if group.help else None), 400 if form.errors else 200
 
 
 @bp.get("/r/<token>/group")

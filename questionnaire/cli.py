@@ -7,6 +7,7 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale, gettext
 
 from questionnaire.content import LANGUAGES
 from questionnaire.export import export_questionnaire
@@ -23,4 +24,7 @@ def export_command(lang: str, version: str | None) -> None:
     version = version or current_app.config["QUESTIONNAIRE_VERSION"]
     if version not in questionnaires:
         raise click.ClickException(f"unknown questionnaire version {version!r} (known: {', '.join(questionnaires)})")
-    click.echo(json.dumps(export_questionnaire(questionnaires[version], lang), ensure_ascii=False, indent=2))
+    with force_locale(lang):
+        partnership = gettext("your partnership")
+    click.echo(json.dumps(export_questionnaire(questionnaires[version], lang, partnership), ensure_ascii=False,
+                          indent=2))

@@ -101,6 +101,10 @@ class Item:
         return self.kind.value_fault(self, value)
 
 
+# Where a section's intro names the partnership being assessed.
+PARTNERSHIP_PLACEHOLDER = "{partnership}"
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -109,6 +113,21 @@ class Section:
     items: tuple[Item, ...]
     file: str
 
+    def intro_naming(self, lang: str, partnership: str) -> str | None:
+        """The intro in ``lang`` with the partnership it names (PARTNERSHIP_PLACEHOLDER) filled in."""
+        return self.intro[lang].replace(PARTNERSHIP_PLACEHOLDER, partnership) if self.intro else None
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of the glossary, and the words the questionnaire's texts must not use for it."""
+
+    id: str
+    term: Text
+    definition: Text
+    avoid: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    allowed_in: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class Questionnaire:
@@ -116,6 +135,7 @@ class Questionnaire:
     sections: tuple[Section, ...]
     dont_know: Text
     items: Mapping[str, Item] = field(repr=False)
+    glossary: tuple[Term, ...] = ()
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -167,6 +187,12 @@ def manifest_format() -> formats.Format:
     return formats.Format(formats.schema("questionnaire", LANGUAGES))
 
 
+@cache
+def glossary_format() -> formats.Format:
+    """The format of a glossary file (formats/glossary.schema.yaml)."""
+    return formats.Format(formats.schema("glossary", LANGUAGES))
+
+
 def section_format() -> formats.Format:
     """The format of a section file (formats/section.schema.yaml), with each item type's own fields."""
     return _section_format(tuple(ITEM_TYPES.values()))
@@ -212,7 +238,25 @@ def load_questionnaire(directory: Path) -> Questionnaire:
             seen_files[item.id] = directory / name
         sections.append(section)
     _check_item_bank(directory, items, seen_files)
-    return Questionnaire(version=version, sections=tuple(sections), dont_know=dont_know, items=items)
+    glossary = _load_glossary(_Reader(directory / manifest.data["glossary"], glossary_format()), items) \
+        if "glossary" in manifest.data else ()
+    return Questionnaire(version=version, sections=tuple(sections), dont_know=dont_know, items=items,
+                         glossary=glossary)
+
+
+def _load_glossary(reader: _Reader, items: Mapping[str, Item]) -> tuple[Term, ...]:
+    terms: list[Term] = []
+    for n, raw in enumerate(reader.data["terms"]):
+        where = f"terms[{n}] ({raw['id']})"
+        if raw["id"] in {term.id for term in terms}:
+            reader.fail(where, "duplicate term id")
+        for item_id in raw.get("allowed_in", ()):
+            if item_id not in items:
+                reader.fail(f"{where}.allowed_in", f"unknown item id {item_id!r}")
+        terms.append(Term(id=raw["id"], term=reader.text(raw, "term"), definition=reader.text(raw, "definition"),
+                          avoid={lang: tuple(words) for lang, words in raw.get("avoid", {}).items()},
+                          allowed_in=tuple(raw.get("allowed_in", ()))))
+    return tuple(terms)
 
 
 def _load_scales(manifest: _Reader) -> dict[str, tuple[tuple[Option, ...], bool]]:
@@ -265,7 +309,10 @@ def _check_item_bank(directory: Path, items: Mapping[str, Item], files: Mapping[
         if item_type == "scale" and item.scale != spec:
             raise ContentError(files[item_id], where, f"must use scale {spec!r}, not {item.scale!r}")
         options = set(spec) if isinstance(spec, tuple) else set()
-        if item_type in ("choice", "multi") and set(item.option_values) != options:
+        # A version may add options to a profile item (the profile is described, not scored), never drop one.
+        extra_allowed = item_id.startswith("profile.")
+        if item_type in ("choice", "multi") and (
+                not options <= set(item.option_values) or set(item.option_values) != options and not extra_allowed):
             missing = sorted(options - set(item.option_values))
             extra = sorted(map(str, set(item.option_values) - options))
             raise ContentError(

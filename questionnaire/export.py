@@ -8,7 +8,9 @@ from questionnaire import item_bank
 from questionnaire.content import Item, Questionnaire
 
 
-def export_questionnaire(questionnaire: Questionnaire, lang: str) -> dict[str, Any]:
+def export_questionnaire(questionnaire: Questionnaire, lang: str, partnership: str = "") -> dict[str, Any]:
+    """The questionnaire in ``lang``; an intro that names the partnership says ``partnership`` there (the
+    caller's words for it, such as "your partnership" in that language)."""
     return {
         "version": questionnaire.version,
         "lang": lang,
@@ -16,7 +18,7 @@ def export_questionnaire(questionnaire: Questionnaire, lang: str) -> dict[str, A
             {
                 "id": section.id,
                 "title": section.title[lang],
-                "intro": section.intro[lang] if section.intro else None,
+                "intro": section.intro_naming(lang, partnership),
                 "items": [_item(item, questionnaire, lang) for item in section.items],
             }
             for section in questionnaire.sections

@@ -66,6 +66,7 @@ class AssessmentView:
     questionnaire_version: str
     is_group: bool
     accepts_answers: bool
+    partnership_name: str | None = None  # a self-assessment's own, optional (a round's is its partnership's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ _RESPONDENT, _ASSESSMENT = Respondent.__table__.c, Assessment.__table__.c
 _BY_TOKEN = (
     select(_RESPONDENT.id, _RESPONDENT.status, _RESPONDENT.current_section, _RESPONDENT.lang,
            _RESPONDENT.last_active_at, _ASSESSMENT.id, _ASSESSMENT.questionnaire_version, _ASSESSMENT.is_group,
-           _ASSESSMENT.accepts_answers)
+           _ASSESSMENT.accepts_answers, _ASSESSMENT.partnership_name)
     .join_from(Respondent.__table__, Assessment.__table__, _RESPONDENT.assessment_id == _ASSESSMENT.id)
     .where(_RESPONDENT.token_hash == bindparam("token_hash"))
 )
@@ -105,7 +106,7 @@ def find_respondent(token: str, max_age_days: int) -> RespondentView | None:
     row = db.session.connection().execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
-    respondent = RespondentView(*row[:5], AssessmentView(*row[5:]))
+    respondent = RespondentView(*row[:5], AssessmentView(row[5], row[6], row[7], row[8], row[9]))
     return None if respondent.last_active_at < utcnow() - timedelta(days=max_age_days) else respondent
 
 

@@ -226,6 +226,7 @@ def render_section(token: str, questionnaire: Questionnaire, section: Section, i
         is_last=index + 1 == len(shown),
         returning=returning,
         lang=lang,
+        partnership=respondent.assessment.partnership_name or _("your partnership"),
     )
 
 

@@ -24,7 +24,7 @@ DIMENSIONS = {
     "barrier.objective": _l("Diverging goals and short-termism"),
     "barrier.accountability": _l("Unclear responsibilities"),
     "barrier.regulatory": _l("Legal and regulatory obstacles"),
-    "barrier.power_asymmetry": _l("Urban dominance over rural partners"),
+    "barrier.power_asymmetry": _l("Unequal say between partners"),
     "linkage.demography_labour": _l("People and jobs"),
     "linkage.economy_innovation": _l("Business and innovation"),
     "linkage.public_services": _l("Public services"),

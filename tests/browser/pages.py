@@ -16,6 +16,7 @@ from database import db, utcnow
 from partnerships import service
 from partnerships.models import Partnership, Round
 from questionnaire import journey
+from questionnaire.content import load_all
 
 
 @dataclass
@@ -157,12 +158,14 @@ def _paper_upload_faults(page, site):
     submit_first_form(page)
 
 
-SECTIONS = ("profile", "linkages", "enablers", "barriers", "practices", "open")
+# Every page of the current questionnaire (2026.2: the enablers on three pages).
+SECTIONS = tuple(section.id for section in load_all()[max(load_all())].sections)
 
 # (name, needs a signed-in facilitator, step, is a respondent page)
 STATES = [
     ("home", False, _goto("/"), True),
     ("about", False, _goto("/about"), True),
+    ("glossary", False, _goto("/glossary"), True),
     ("join-code", False, _goto("/join"), True),
     ("join-code-error", False, _join_code_error, True),
     ("join", False, _goto(lambda s: s.open_invite), True),

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.flows import emailed_link
+from tests.browser.pages import SECTIONS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
@@ -61,11 +62,12 @@ def respondent_submits(browser, base: str, code: str, group_label: str) -> None:
     page.get_by_label(group_label).check()
     page.get_by_role("button", name="Start").click()
     page.get_by_role("link", name="Continue to the questions").click()
-    # Five pages: the group was given on joining, and the partnership's profile is its facilitator's.
-    for number in range(1, 6):
-        expect(page.get_by_text(f"Section {number} of 5")).to_be_visible()  # the new page has loaded
+    # Every page but the profile: the group was given on joining, the partnership's profile is its facilitator's.
+    pages = len(SECTIONS) - 1
+    for number in range(1, pages + 1):
+        expect(page.get_by_text(f"Section {number} of {pages}")).to_be_visible()  # the new page has loaded
         fill_unanswered(page)
-        page.get_by_role("button", name="Save and continue" if number < 5 else "Save and review").click()
+        page.get_by_role("button", name="Save and continue" if number < pages else "Save and review").click()
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_role("heading", name="Your results")).to_be_visible()
     context.close()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import SECTIONS
+
 pytestmark = pytest.mark.browser
+PAGES = len(SECTIONS)
 
 
 def overflowing(page) -> list[str]:
@@ -28,12 +31,13 @@ def test_journey_without_javascript_in_french(browser, live_server, screenshot):
     assert page.locator("html").get_attribute("lang") == "fr"
     page.get_by_role("button", name="Commencer une auto-évaluation").click()
     page.get_by_role("link", name="Passer aux questions").click()
-    for number in range(1, 7):
-        expect(page.get_by_text(f"Section {number} sur 6")).to_be_visible()
+    for number in range(1, PAGES + 1):
+        expect(page.get_by_text(f"Section {number} sur {PAGES}")).to_be_visible()
         answer_visible_page(page)
         # No horizontal scrolling at 360 px.
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing(page)
-        page.get_by_role("button", name="Enregistrer et continuer" if number < 6 else "Enregistrer et vérifier").click()
+        onward = "Enregistrer et continuer" if number < PAGES else "Enregistrer et vérifier"
+        page.get_by_role("button", name=onward).click()
     expect(page.get_by_role("heading", name="Vérifiez vos réponses")).to_be_visible()
     stale = context.new_page()  # the same review page in a second tab, left open
     stale.goto(page.url)
@@ -61,7 +65,7 @@ def start_self_assessment(page, live_server: str) -> None:
 
 def save_every_page(page) -> None:
     """Press "Save and continue" on each page and "Save and review" on the last: on to the review page."""
-    for _ in range(6):
+    for _ in range(PAGES):
         page.get_by_role("button", name="Save and continue").or_(
             page.get_by_role("button", name="Save and review")).click()
 

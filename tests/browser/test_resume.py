@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import SECTIONS
+
 pytestmark = pytest.mark.browser
+PAGES = len(SECTIONS)
 
 
 def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
@@ -18,7 +21,7 @@ def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
     page.get_by_role("link", name="Continue to the questions").click()
 
     # Page 1: profile
-    expect(page.get_by_text("Section 1 of 6")).to_be_visible()
+    expect(page.get_by_text(f"Section 1 of {PAGES}")).to_be_visible()
     page.get_by_role("group", name="Which kind of organisation do you speak for?").get_by_label(
         "Rural public body (village, rural municipality)").check()
     page.get_by_label("Name of your organisation (optional)").fill("Village of Upper Example")
@@ -29,22 +32,22 @@ def test_answers_survive_closing_the_browser(browser, live_server, screenshot):
     page.get_by_role("button", name="Save and continue").click()
 
     # Page 2: linkages (keyboard: Tab to the group, arrow keys choose, Space selects)
-    expect(page.get_by_text("Section 2 of 6")).to_be_visible()
+    expect(page.get_by_text(f"Section 2 of {PAGES}")).to_be_visible()
     strength = page.get_by_role("group", name="People and jobs: how strong are the links")
     strength.get_by_label("Strong", exact=True).check()
     page.get_by_role("group", name="Public services: do urban and rural partners plan").get_by_label(
         "Don't know").check()
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Section 3 of 6")).to_be_visible()
+    expect(page.get_by_text(f"Section 3 of {PAGES}")).to_be_visible()
     context.close()
 
     # A new browser session knows nothing but the link.
     context = browser.new_context()
     page = context.new_page()
     page.goto(resume_link)
-    expect(page.get_by_text("Section 3 of 6")).to_be_visible()
+    expect(page.get_by_text(f"Section 3 of {PAGES}")).to_be_visible()
     page.get_by_role("button", name="Back").click()
-    expect(page.get_by_text("Section 2 of 6")).to_be_visible()
+    expect(page.get_by_text(f"Section 2 of {PAGES}")).to_be_visible()
     assert page.get_by_role("group", name="People and jobs: how strong are the links").get_by_label(
         "Strong", exact=True).is_checked()
     assert page.get_by_role("group", name="Public services: do urban and rural partners plan").get_by_label(
@@ -68,7 +71,7 @@ def test_a_stale_tab_on_another_device_loses_nothing(browser, live_server, javas
     laptop.get_by_role("button", name="Start a self-assessment").click()
     resume_link = laptop.get_by_label("Your private link").input_value()
     laptop.goto(resume_link.rstrip("/") + "/s/linkages")
-    expect(laptop.get_by_text("Section 2 of 6")).to_be_visible()
+    expect(laptop.get_by_text(f"Section 2 of {PAGES}")).to_be_visible()
     assert laptop.locator("input:checked").count() == 0
 
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
@@ -79,7 +82,7 @@ def test_a_stale_tab_on_another_device_loses_nothing(browser, live_server, javas
     answered = phone.locator("input:checked").count()
     assert answered == 10
     phone.get_by_role("button", name="Save and continue").click()
-    expect(phone.get_by_text("Section 3 of 6")).to_be_visible()
+    expect(phone.get_by_text(f"Section 3 of {PAGES}")).to_be_visible()
 
     laptop.get_by_role("button", name="Save and finish later").click()
     laptop.goto(resume_link.rstrip("/") + "/s/linkages")

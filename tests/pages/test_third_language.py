@@ -32,7 +32,7 @@ def test_an_untranslated_third_language_walks_the_whole_self_assessment(database
         started = client.post("/start?lang=de", data={})
         assert started.status_code == 303
         base = started.headers["Location"].rsplit("/", 1)[0]
-        questionnaire = load_all()["2026.1"]
+        questionnaire = load_all()[max(load_all())]
         answers = sample_answers(questionnaire, random.Random(3))
         for section in questionnaire.sections:
             page = client.get(f"{base}/s/{section.id}")
@@ -61,20 +61,20 @@ def test_a_third_language_in_part_translated_shows_its_texts_and_the_fallback_fo
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    enablers = content / "2026.1" / "enablers.yaml"
+    enablers = content / max(load_all()) / "barriers.yaml"
     enablers.write_text(enablers.read_text(encoding="utf-8").replace(
-        "  fr: Ce qui favorise la coopération\n", "  fr: Ce qui favorise la coopération\n"
-        "  de: Was die Zusammenarbeit fördert\n", 1), encoding="utf-8")
-    questionnaire = load_all(content)["2026.1"]
-    assert questionnaire.section("enablers").title["de"] == "Was die Zusammenarbeit fördert"
+        "  fr: Ce qui fait obstacle\n", "  fr: Ce qui fait obstacle\n"
+        "  de: Was die Zusammenarbeit behindert\n", 1), encoding="utf-8")
+    questionnaire = load_all(content)[max(load_all())]
+    assert questionnaire.section("barriers").title["de"] == "Was die Zusammenarbeit behindert"
     app = make_test_app(database_url, LANGUAGES=["en", "fr", "de"], CONTENT_DIR=str(content))
     try:
         client = app.test_client()
         base = client.post("/start?lang=de", data={}).headers["Location"].rsplit("/", 1)[0]
-        page = client.get(f"{base}/s/enablers")
+        page = client.get(f"{base}/s/barriers")
         assert page.status_code == 200 and 'lang="de"' in page.text
-        assert "Was die Zusammenarbeit fördert" in page.text  # translated
-        item = questionnaire.section("enablers").items[0]
+        assert "Was die Zusammenarbeit behindert" in page.text  # translated
+        item = questionnaire.section("barriers").items[0]
         assert str(escape(item.text["en"])) in page.text  # not yet translated: the fallback's words
     finally:
         dispose(app)
@@ -87,9 +87,9 @@ def test_a_content_text_in_a_language_code_of_the_wrong_shape_is_a_fault(tmp_pat
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    enablers = content / "2026.1" / "enablers.yaml"
+    enablers = content / max(load_all()) / "barriers.yaml"
     enablers.write_text(enablers.read_text(encoding="utf-8").replace(
-        "  fr: Ce qui favorise la coopération\n", "  fr: Ce qui favorise la coopération\n  German: Was\n", 1),
+        "  fr: Ce qui fait obstacle\n", "  fr: Ce qui favorise la coopération\n  German: Was\n", 1),
         encoding="utf-8")
     with pytest.raises(ContentError, match="unknown language 'German'"):
         load_all(content)

@@ -66,6 +66,8 @@ def answers_for(questionnaire, section, enabler: int, barrier: int, group: str, 
             data.append((item.id, str(barrier)))
         elif item.scale == "strength5":
             data.append((item.id, "3"))
+        elif item.scale is None:  # a choice of the item's own options (barrier.power_side): its first
+            data.append((item.id, str(item.option_values[0])))
         else:
             data.append((item.id, "partly"))
     return MultiDict([*data, ("action", "next")])

@@ -39,7 +39,7 @@ def content_with_stars(tmp_path, monkeypatch):
     monkeypatch.setitem(ITEM_TYPES, "stars", Stars())
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    with (content / "2026.1" / "open.yaml").open("a", encoding="utf-8") as handle:
+    with (content / max(load_all()) / "open.yaml").open("a", encoding="utf-8") as handle:
         handle.write(STARS)
     return content
 
@@ -53,14 +53,14 @@ def test_every_item_gets_its_kind_from_the_registry():
 def test_an_unknown_kind_is_a_fault_that_lists_the_known_ones(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    with (content / "2026.1" / "open.yaml").open("a", encoding="utf-8") as handle:
+    with (content / max(load_all()) / "open.yaml").open("a", encoding="utf-8") as handle:
         handle.write(STARS)
     with pytest.raises(ContentError, match=r"unknown type 'stars' \(known: scale, choice, multi, text\)"):
         load_all(content)
 
 
 def test_a_new_kind_is_one_class_and_its_entry(content_with_stars, database_url):
-    questionnaire = load_all(content_with_stars)["2026.1"]
+    questionnaire = load_all(content_with_stars)[max(load_all())]
     item = questionnaire.items["open.stars"]
     assert item.kind.name == "stars" and item.option_values == ("one", "two", "three")
     assert item.value_fault("two") is None and "outside its scale" in item.value_fault("four")

@@ -73,7 +73,7 @@ def test_page_saves_partial_answers_and_resume_returns_to_where_they_stopped(app
 def test_progress_indicator_and_back(client, start_respondent):
     token = start_respondent()
     page = client.get(f"/r/{token}/s/enablers")
-    assert "Section 3 of 6" in page.text
+    assert "Section 3 of 8" in page.text
     back = client.post(f"/r/{token}/s/enablers", data={"enabler.trust.1": "dont_know", "action": "back"})
     assert back.location.endswith("/s/linkages")
 
@@ -166,7 +166,7 @@ def test_change_on_the_review_page_leads_back_to_it(client, start_respondent, co
     assert "Strongly agree" in client.get(saved.location).text
     # Without it, the same button goes on to the next page, as before.
     onward = client.post(f"/r/{token}/s/enablers", data={"enabler.trust.1": "2", "action": "next"})
-    assert onward.location.endswith(f"/r/{token}/s/barriers")
+    assert onward.location.endswith(f"/r/{token}/s/enablers_people")
     french = client.get(change.replace("&amp;", "&") + "&lang=fr").text
     assert "Enregistrer et revenir à vos réponses" in french
 
@@ -280,7 +280,7 @@ def test_french_journey_and_language_remembered(app, client, start_respondent):
     token = start_respondent()
     page = client.get(f"/r/{token}/s/barriers?lang=fr")
     assert '<html lang="fr">' in page.text
-    assert "Ce qui fait obstacle" in page.text and "Section 4 sur 6" in page.text
+    assert "Ce qui fait obstacle" in page.text and "Section 6 sur 8" in page.text
     # The switch back to English saves the page first (test_switching_language_on_a_page_saves_its_choices_first).
     assert 'form="answers" name="switch_language" value="en"' in page.text
     client.post(f"/r/{token}/s/barriers", data={"barrier.funding": "2"})

@@ -47,7 +47,7 @@ def test_malformed_file_exits_non_zero_with_a_line_per_fault(app):
     assert result.stderr.splitlines() == [
         "error: respondent 1 (urban_public): enabler.trust.1: value 9 is outside its scale "
         "(allowed: 1, 2, 3, 4, 5 or 'dont_know')",
-        "error: respondent 1 (urban_public): enabler.trust.4: unknown item id in questionnaire 2026.1",
+        "error: respondent 1 (urban_public): enabler.trust.4: unknown item id in questionnaire 2026.2",
         "error: respondent 2 (farmers): group: 'farmers' is not one of urban_public, rural_public, "
         "regional_national, business, civil_society, research, other",
         "3 fault(s): nothing was scored.",
