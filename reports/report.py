@@ -296,8 +296,14 @@ def first_steps(recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # Answers the chapters already show in full, one to one: the respondent on the cover, the profile in its
 # table, each linkage's strength and management in the linkage table, each obstacle (one item each) in
-# the obstacles table. The annex lists the rest: the enablers' items, the practices, the free text.
-SHOWN_IN_CHAPTERS = ("respondent.", "profile.", "linkage.", "barrier.")
+# the obstacles table. The annex lists the rest: the enablers' items, the practices, the free text, and
+# any other question (2026.2's barrier.power_side, which side has less say).
+SHOWN_IN_CHAPTERS = ("respondent.", "profile.", "linkage.")
+OBSTACLE_ITEMS = frozenset(f"barrier.{gap}" for gap in item_bank.GAPS)
+
+
+def _shown_in_chapters(item_id: str) -> bool:
+    return item_id.startswith(SHOWN_IN_CHAPTERS) or item_id in OBSTACLE_ITEMS
 
 
 def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
@@ -306,7 +312,7 @@ def _answers(respondent, profile, questionnaire: Questionnaire, lang: str) -> li
     for section in questionnaire.sections:
         rows = [{"id": item.id, "question": item.text[lang], "free_text": item.kind.widget == "textarea",
                  "answer": answer_label(item, answers.get(item.id), questionnaire, lang)}
-                for item in section.items if not item.id.startswith(SHOWN_IN_CHAPTERS)]
+                for item in section.items if not _shown_in_chapters(item.id)]
         if rows:
             sections.append({"title": section.title[lang], "rows": rows})
     return sections

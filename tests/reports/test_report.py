@@ -509,3 +509,18 @@ def test_the_app_imports_weasyprint_only_when_it_renders(tmp_path):
                            "print('weasyprint' in sys.modules)"], cwd=root, capture_output=True, text=True,
                           check=True)
     assert conf.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_annex_shows_every_answer_no_chapter_shows(app, lang):
+    """Each obstacle has its row in the obstacles table; 2026.2's question on which side has less say has
+    none, so the individual annex gives it, in words."""
+    document = {"questionnaire": "2026.2", "respondents": [{"group": "rural_public", "answers": {
+        "barrier.power_asymmetry": 3, "barrier.power_side": "rural_less", "enabler.trust.1": 2}}]}
+    with app.test_request_context():
+        result = score_document(document, lang=lang)
+        context = report_context_for(document, result, lang, date(2026, 12, 2))
+    rows = {row["id"]: row for section in context["annex"] for row in section["rows"]}
+    assert "barrier.power_asymmetry" not in rows and "barrier.power_side" in rows
+    expected = {"en": "Rural partners have less say", "fr": "Les partenaires ruraux pèsent moins"}[lang]
+    assert rows["barrier.power_side"]["answer"] == expected
