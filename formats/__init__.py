@@ -185,17 +185,6 @@ class Format:
         return node if isinstance(node, Mapping) else {}
 
 
-@functools.cache
-def declared_format(name: str) -> Format:
-    """Format ``name`` exactly as declared beside this file, compiled once per process."""
-    return Format(_declared(name))
-
-
-def check(name: str, document: Any, limit: int | None = None) -> list[Fault]:
-    """Where ``document`` departs from the declared format ``name`` (empty when it does not)."""
-    return declared_format(name).faults(document, limit)
-
-
 def names() -> Iterator[str]:
     """Every declared format (not the common definitions)."""
     return (file.name.removesuffix(".schema.yaml") for file in sorted(FOLDER.glob("*.schema.yaml"))

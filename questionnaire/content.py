@@ -209,9 +209,9 @@ def _section_format(kinds: tuple[ItemType, ...]) -> formats.Format:
     for kind in kinds:
         own = kind.fields.get("properties", {})
         refused = {"not": {}, "x-faults": {"not": f"is not a field of a {kind.name} item"}}
-        item.setdefault("allOf", []).append({"if": {"required": ["type"], "properties": {"type": {"const": kind.name}}},
-                              "then": {**kind.fields, "properties": {
-                                  **{name: refused for name in fields if name not in own}, **own}}})
+        when = {"required": ["type"], "properties": {"type": {"const": kind.name}}}
+        then = {**kind.fields, "properties": {**{name: refused for name in fields if name not in own}, **own}}
+        item.setdefault("allOf", []).append({"if": when, "then": then})
     return formats.Format(schema)
 
 
