@@ -29,7 +29,7 @@ def run(workdir: Path, database_url: str, seconds: float = 5, connections: int =
         respondents: int = 32, rounds: int = 3) -> dict:
     """``rounds`` times floor, GET and POST back to back (``seconds`` each); each kind's figures are the
     medians of its rounds, so that a slow moment of a shared machine does not fall on one kind only."""
-    questionnaire = load_all()["2026.1"]
+    questionnaire = load_all()[max(load_all())]  # the version the served app opens assessments on
     section = largest_section(questionnaire)
     with served(database_url, workdir) as server:
         session = requests.Session()
@@ -46,7 +46,7 @@ def run(workdir: Path, database_url: str, seconds: float = 5, connections: int =
         cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
         post_headers = {**BROWSER_HEADERS, "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
         # Warm every worker on both paths first. Without the POST second, the first round of POSTs measured
-        # the cold start instead: each respondent's first save of the page (33 inserts) on workers building
+        # the cold start instead: each respondent's first save of the page (one insert per answer) on workers building
         # their form classes and compiling the save's statements, all 32 at once (that round's p99 was
         # 260-410 ms, the next rounds' 100-150 ms). The surge benchmark measures first saves.
         wrk(server.url, ["/health", *paths], 1, connections, headers=BROWSER_HEADERS)

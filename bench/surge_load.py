@@ -22,7 +22,7 @@ from bench.server import CSRF_FIELD, form_fields, sample_answers
 from questionnaire import item_bank, journey
 from questionnaire.content import load_all
 
-QUESTIONNAIRE = load_all()[os.environ.get("RUPA_SURGE_VERSION", "2026.1")]
+QUESTIONNAIRE = load_all()[os.environ.get("RUPA_SURGE_VERSION") or max(load_all())]
 PAGES = journey.pages(QUESTIONNAIRE, SimpleNamespace(is_group=True))  # a round respondent's pages
 SENT = os.environ["RUPA_SURGE_SENT"]  # JSON lines: one per participant that submitted
 THINK = float(os.environ.get("RUPA_SURGE_THINK", "1.0"))

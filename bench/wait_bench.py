@@ -78,7 +78,7 @@ def run(workdir: Path, database_url: str, respondents: int = 8, reading_seconds:
     port = free_port()
     redis_process = _redis(port)
     extra = {"RUPA_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
-    questionnaire = load_all()["2026.1"]
+    questionnaire = load_all()[max(load_all())]  # the version the served app opens assessments on
     rng = random.Random(7)
     try:
         with served(database_url, workdir, workers=2, threads=2, extra=extra) as server:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.pages import SECTIONS
 from tests.browser.test_facilitator import PASSWORD, fill_unanswered, open_first_round
 
 EXPIRED = "This form has expired"
@@ -16,9 +17,10 @@ def new_page(browser, **options):
     return context, context.new_page()
 
 
-def answer_every_page(page, pages: int = 6) -> None:
-    """Every page in turn, then submit: six for a self-assessment, five for a round's respondent (who gave
-    their group on joining and is not asked the partnership's profile)."""
+def answer_every_page(page, pages: int = len(SECTIONS)) -> None:
+    """Every page in turn, then submit: every page of the current questionnaire for a self-assessment, all
+    but the profile for a round's respondent (who gave their group on joining and is not asked the
+    partnership's profile)."""
     for number in range(1, pages + 1):
         expect(page.get_by_text(f"Section {number} of {pages}")).to_be_visible()
         fill_unanswered(page)
@@ -49,7 +51,7 @@ def respondent_joins_by_code(browser, base: str, code: str, group_label: str, pd
     page.get_by_label(group_label).check()
     page.get_by_role("button", name="Start").click()
     page.get_by_role("link", name="Continue to the questions").click()
-    answer_every_page(page, pages=5)
+    answer_every_page(page, pages=len(SECTIONS) - 1)
     if pdf:  # with a PDF worker: the waiting page follows the job and the download starts by itself
         with page.expect_download(timeout=90_000) as download:
             page.get_by_role("link", name="Download PDF").first.click()
