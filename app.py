@@ -34,6 +34,8 @@ from partnerships.paper_views import bp as paper_bp
 from partnerships.purge import purge_command, start_purge_when_due
 from partnerships.service import access_to, rounds_around
 from partnerships.views import bp as partnerships_bp
+from partnerships.vote_views import bp as vote_bp
+from partnerships.vote_views import room_vote
 from partnerships.workshop_views import bp as workshop_bp
 from questionnaire.cli import questionnaire_cli
 from questionnaire.content import CONTENT_DIR, FALLBACK_LANGUAGE, ContentError, load_all
@@ -116,7 +118,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                                         membership=access_to, rounds=rounds_around))
     app.before_request(i18n.remember_requested_language)
     app.jinja_env.globals.update(choice_options=choice_options, items_html=items_html, once_value=once.new_value,
-                                 number=i18n.number, colon=i18n.colon, semicolon=i18n.semicolon)
+                                 number=i18n.number, colon=i18n.colon, semicolon=i18n.semicolon,
+                                 room_vote=room_vote)
     app.context_processor(lambda: {
         "language_links": i18n.language_links, "get_locale": get_locale,
     })
@@ -127,7 +130,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(Exception, errors.handle_unexpected_error)
 
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
-                      partnership_data_bp, join_bp, paper_bp, departure_bp, api_bp):
+                      partnership_data_bp, join_bp, paper_bp, departure_bp, vote_bp, api_bp):
         app.register_blueprint(blueprint)
     app.after_request(start_purge_when_due)
     # What follows a submission in other packages: the journey announces it and imports none of them.

@@ -22,6 +22,7 @@ ACTIONS = {
     "publish": _l("Published the results of round %(round)s to its respondents"),
     "unpublish": _l("Withdrew the published results of round %(round)s"),
     "delete_partnership": _l("Deleted the partnership %(name)s"),
+    "rename": _l("Renamed the partnership from %(before)s to %(after)s"),
     "delete_round": _l("Deleted round %(round)s and its answers"),
     "delete_respondent": _l("Deleted a respondent of round %(round)s and their answers"),
     "purge": _l("Retention purge: removed the free text of round %(round)s"),

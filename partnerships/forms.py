@@ -29,6 +29,12 @@ class PartnershipForm(FlaskForm):
                              validators=[Optional()])
 
 
+class RenameForm(FlaskForm):
+    name = StringField(_l("Name of the partnership"), validators=[DataRequired(), Length(max=200)],
+                       filters=[clean_text])
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=200)], filters=[clean_text])
+
+
 class CoFacilitatorForm(FlaskForm):
     email = EmailField(_l("Email address of the co-facilitator's account"),
                        validators=[InputRequired(), Length(max=254), Email()])

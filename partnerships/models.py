@@ -79,6 +79,7 @@ class Round(Model):
         backref=backref("round", uselist=False), cascade="all, delete-orphan", single_parent=True)
 
     consensus: Mapped[list[Consensus]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    votes: Mapped[list[Vote]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     actions: Mapped[list[Action]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
                                                  order_by="Action.id")
 
@@ -130,6 +131,73 @@ class Action(Model):
     carried_from: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+class VoteState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Vote(Model):
+    """The room's vote on one dimension in a workshop: where do we stand? One per dimension and round;
+    its results stay hidden until the facilitator reveals them."""
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "dimension"),
+        one_of("state", VoteState, name="valid_vote_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(60))
+    state: Mapped[str] = mapped_column(String(10), default=VoteState.OPEN.value)
+    revealed: Mapped[bool] = mapped_column(default=False)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ballots: Mapped[list[Ballot]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == VoteState.OPEN
+
+
+class Ballot(Model):
+    """One participant's vote: a respondent of the round (no account), changeable while the vote is open.
+    The group is kept beside it so that a breakdown by group follows the anonymity rule; deleting the
+    respondent deletes their ballots."""
+
+    __table_args__ = (
+        UniqueConstraint("vote_id", "respondent_id"),
+        one_of("band", SCORED_BANDS, name="valid_ballot_band"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str] = mapped_column(String(30))
+    band: Mapped[str] = mapped_column(String(20))
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CommentStatus(StrEnum):
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+
+
+class CommentReview(Model):
+    """The facilitator's decision on one open answer of the round: approved (shown to the group, without a
+    name) or hidden. An answer without a review is shown nowhere."""
+
+    __table_args__ = (
+        UniqueConstraint("respondent_id", "item_id"),
+        one_of("status", CommentStatus, name="valid_comment_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 def bump_workshop_revisions(connection, round_ids) -> None:
@@ -146,6 +214,7 @@ def bump_workshop_revisions(connection, round_ids) -> None:
 def _workshop_changed(session, _flush_context) -> None:
     """Every consensus or action the ORM just inserted, changed or deleted bumps its round's revision (after
     the flush, so that a row added through ``round.actions`` has its round id)."""
-    changed = [obj for obj in (*session.new, *session.deleted) if isinstance(obj, (Consensus, Action))]
-    changed += [obj for obj in session.dirty if isinstance(obj, (Consensus, Action)) and session.is_modified(obj)]
+    kinds = (Consensus, Action, CommentReview, Vote)
+    changed = [obj for obj in (*session.new, *session.deleted) if isinstance(obj, kinds)]
+    changed += [obj for obj in session.dirty if isinstance(obj, kinds) and session.is_modified(obj)]
     bump_workshop_revisions(session.connection(), (obj.round_id for obj in changed))

@@ -53,8 +53,10 @@ def workshop_extra(round_: Round, result: dict, weighting: str, lang: str,
     """What a workshop adds to the group report: the consensus, the action plan, and the change since
     the partnership's previous round (``before``, when that round has enough respondents)."""
     extra: dict = {"round": round_.number}
-    if round_.consensus:
+    closed_votes = any(not vote.is_open for vote in round_.votes)
+    if round_.consensus or closed_votes:
         extra["consensus"] = workshop.consensus_rows(round_, result)
+        extra["votes"] = closed_votes
     if round_.actions:
         extra["actions"] = workshop.action_rows(round_)
     if before is not None:

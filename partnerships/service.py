@@ -174,11 +174,15 @@ def add_co_facilitator(partnership: Partnership, email: str) -> Facilitator | Li
 
 
 @lru_cache(maxsize=512)
-def invitation_qr_svg(invite_url: str, scale: int, title: str) -> Markup:
-    """The QR code of an invitation link as inline SVG (segno's own XML writer escapes the title). Kept per
-    link and size: drawing it was half of a round dashboard's cost."""
-    return Markup(segno.make(invite_url, error="m").svg_inline(  # noqa: S704 - segno's SVG, title escaped
-        scale=scale, dark="#000000", light="#ffffff", title=title))
+def invitation_qr_svg(invite_url: str, size: str, title: str) -> Markup:
+    """The QR code of an invitation link as inline SVG, drawn at ``size`` ("240" pixels, "60mm"), with the
+    four-module quiet zone a reader needs (segno's own XML writer escapes the title). Its viewBox lets a
+    style sheet make it larger or smaller without clipping it. Kept per link and size: drawing it was half
+    of a round dashboard's cost."""
+    drawn = segno.make(invite_url, error="m").svg_inline(omitsize=True, dark="#000000", light="#ffffff",
+                                                          title=title)
+    sized = drawn.replace("<svg ", f'<svg width="{size}" height="{size}" role="img" ', 1)
+    return Markup(sized)  # noqa: S704 - segno's SVG with its title escaped, and our own size
 
 
 def new_join_code() -> str:
@@ -190,6 +194,14 @@ def new_join_code() -> str:
 
 def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())[:JOIN_CODE_LENGTH * 2]
+
+
+def rename_partnership(partnership: Partnership, name: str, region: str | None) -> None:
+    """A new name for the partnership and for every one of its rounds' assessments, so that each round's
+    report and file names carry it (the partnership is the same body under its new name)."""
+    partnership.name, partnership.region = name, region
+    for round_ in partnership.rounds:
+        round_.assessment.partnership_name = name
 
 
 def open_round(partnership: Partnership, questionnaire_version: str) -> Round:

@@ -32,7 +32,7 @@ from database import db
 from extensions import limiter
 from partnerships import service
 from partnerships.exporters import EXPORT_RULE, EXPORTERS
-from partnerships.forms import CoFacilitatorForm, PartnershipForm
+from partnerships.forms import CoFacilitatorForm, PartnershipForm, RenameForm
 from partnerships.models import Membership, Role, Round
 from partnerships.pages import (
     group_report_page,
@@ -92,6 +92,25 @@ def detail(partnership_id: int, access: MemberAccess):
 def detail_page(access: MemberAccess, invite_form: CoFacilitatorForm) -> str:
     return render_template("partnerships/detail.html", partnership=access.partnership, role=access.role,
                            invite_form=invite_form, **service.overview(access.partnership))
+
+
+@bp.route("/p/<int:partnership_id>/name", methods=["GET", "POST"])
+@once
+@policy("owner")
+def rename(partnership_id: int, access: MemberAccess):
+    """The owner changes the partnership's name or region: every round's reports and file names follow."""
+    partnership = access.partnership
+    form = RenameForm() if request.method == "POST" else RenameForm(formdata=None, obj=partnership)
+    if request.method == "POST" and form.validate():
+        before = partnership.name
+        service.rename_partnership(partnership, form.name.data, form.region.data or None)
+        if before != partnership.name:
+            audit.record("rename", partnership.id, before=before, after=partnership.name)
+        db.session.commit()
+        flash(_("The partnership's name is saved."))
+        return redirect(url_for(".detail", partnership_id=partnership.id), 303)
+    return render_template("partnerships/rename.html", partnership=partnership, form=form), \
+        400 if form.errors else 200
 
 
 def _profile_items():
@@ -188,7 +207,7 @@ def dashboard(partnership_id: int, number: int, access: RoundAccess):
     return render_template(
         "partnerships/dashboard.html", partnership=partnership, round=round_, invite_url=invite,
         exporters=EXPORTERS.values(),
-        qr_svg=service.invitation_qr_svg(invite, 6, _("QR code of the invitation link")),
+        qr_svg=service.invitation_qr_svg(invite, "240", _("QR code of the invitation link")),
         progress=service.progress(round_), group_names=labels.GROUPS,
         join_url=url_for("join.enter_code", _external=True),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from partnerships import votes
 from partnerships.models import Round
 from questionnaire import item_bank
 from questionnaire.content import Questionnaire
@@ -17,8 +18,6 @@ from scoring.dimensions import DIMENSION_IDS, DIMENSIONS
 from typography import half_up
 
 STEPS = ("join", *DIMENSION_IDS, "end")
-
-
 
 
 def neighbour_step(step: str, direction: int) -> str:
@@ -65,6 +64,7 @@ def consensus_rows(round_: Round, result: dict | None, drafts: dict | None = Non
     """Each dimension's computed band and recorded consensus; with ``drafts`` (the forms of a page sent
     back with an error), what was typed in each row instead, so that nothing typed is lost."""
     recorded = {c.dimension: c for c in round_.consensus}
+    tallies = votes.closed_tallies(round_) if round_.votes else {}
     rows = []
     for dimension_id in DIMENSION_IDS:
         computed = result["dimensions"][dimension_id]["band"] if result else "insufficient_data"
@@ -88,6 +88,10 @@ def consensus_rows(round_: Round, result: dict | None, drafts: dict | None = Non
             "dissent_reason": reason,
             "errors": {name: field.errors[0] for name, field in draft._fields.items() if field.errors}
             if draft is not None else {},
+            # The room's closed vote, and the rating it suggests for a consensus not yet recorded.
+            "vote": tallies.get(dimension_id),
+            "suggested": (tallies[dimension_id].get("leading") if dimension_id in tallies and entry is None
+                          and draft is None else None),
         })
     return rows
 

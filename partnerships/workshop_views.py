@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from authorisation.access import RoundAccess, policy
 from database import db
-from partnerships import service, workshop
+from partnerships import service, votes, workshop
 from partnerships.forms import ActionForm, ConsensusForm
 from partnerships.models import Action, Consensus
 from partnerships.rounds import enough_respondents, invite_url
@@ -42,12 +42,14 @@ def projector(partnership_id: int, number: int, access: RoundAccess):
     if step == "join":
         invite = invite_url(round_)
         context.update(invite_url=invite, join_url=url_for("join.enter_code", _external=True),
-                       qr_svg=service.invitation_qr_svg(invite, 8, _("QR code of the invitation link")))
+                       qr_svg=service.invitation_qr_svg(invite, "320", _("QR code of the invitation link")))
     elif step in DIMENSION_IDS and result is not None:
         questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
         consensus = next((c for c in workshop.consensus_rows(round_, result) if c["id"] == step), None)
         context["dimension"] = workshop.dimension_step(result, document, step, questionnaire, lang,
                                                        consensus if consensus and consensus["agreed"] else None)
+        context["vote"] = votes.tally(votes.vote_on(round_, step))
+        context["join_url"] = url_for("join.enter_code", _external=True)
     elif step == "end":
         context["consensus"] = workshop.consensus_rows(round_, result)
     return render_template("partnerships/projector.html", **context)
@@ -59,8 +61,11 @@ def projector_state(partnership_id: int, number: int, access: RoundAccess):
     """What the projector shows depends on these: when one changes, the page reloads itself."""
     round_ = access.round
     progress = service.progress(round_)
+    vote = votes.vote_on(round_, round_.workshop_step)
     response = jsonify({"step": round_.workshop_step, "submitted": progress["totals"]["submitted"],
-                        "joined": progress["totals"]["joined"], "consensus": len(round_.consensus)})
+                        "joined": progress["totals"]["joined"], "consensus": len(round_.consensus),
+                        "vote": f"{vote.state}-{int(vote.revealed)}" if vote is not None else "none",
+                        "votes": votes.ballot_count(vote.id) if vote is not None else 0})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -71,6 +76,27 @@ def projector_state(partnership_id: int, number: int, access: RoundAccess):
 def move(partnership_id: int, number: int, direction: str, access: RoundAccess):
     partnership, round_ = access.partnership, access.round
     round_.workshop_step = workshop.neighbour_step(round_.workshop_step, 1 if direction == "next" else -1)
+    db.session.commit()
+    return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
+
+
+@bp.post("/votes/<dimension>/<any(open, close, reveal, hide):action>")
+@once
+@policy("member")
+def vote_action(partnership_id: int, number: int, dimension: str, action: str, access: RoundAccess):
+    """Open, close, reveal or hide the room's vote on a dimension; back to the projector."""
+    partnership, round_ = access.partnership, access.round
+    if dimension not in DIMENSION_IDS:
+        abort(404)
+    vote = votes.vote_on(round_, dimension)
+    if action == "open":
+        votes.open_on(round_, dimension)
+    elif vote is None:
+        abort(409, description=_("No vote has been opened on this dimension."))
+    elif action == "close":
+        votes.close(vote)
+    else:
+        vote.revealed = action == "reveal"
     db.session.commit()
     return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
 

@@ -32,6 +32,7 @@ def load_respondent(access: RespondentAccess) -> tuple[journey.RespondentView, Q
     the page's unless the request asks for another (web.i18n.select_locale)."""
     respondent = access.respondent
     g.respondent_lang = respondent.lang
+    g.respondent = respondent  # for the banner of a vote open in the room (partnerships.vote_views)
     return respondent, questionnaires()[respondent.assessment.questionnaire_version]
 
 

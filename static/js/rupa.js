@@ -151,11 +151,18 @@
       }).then(function (state) {
         var shown = document.body.dataset;
         if (state && (state.step !== shown.step || String(state.submitted) !== shown.submitted ||
-            String(state.joined) !== shown.joined || String(state.consensus) !== shown.consensus)) {
+            String(state.joined) !== shown.joined || String(state.consensus) !== shown.consensus ||
+            state.vote !== shown.vote)) {
           window.location.reload();
+          return;
+        }
+        // Votes arriving only change their count, in place (a reload per vote would flicker).
+        var count = document.querySelector("[data-vote-count]");
+        if (state && count && count.textContent !== String(state.votes)) {
+          count.textContent = String(state.votes);
         }
       }).catch(function () {});
-    }, 4000);
+    }, 2000);
   }
 
   // Presenter clickers send PageDown/PageUp or the arrow keys: they step the projector too.
