@@ -28,10 +28,11 @@ from pages.views import bp as pages_bp
 from partnerships.data_views import bp as partnership_data_bp
 from partnerships.demo import demo_cli
 from partnerships.departure import bp as departure_bp
+from partnerships.invitation_views import bp as invitations_bp
 from partnerships.join import bp as join_bp
 from partnerships.paper_views import allow_uploads
 from partnerships.paper_views import bp as paper_bp
-from partnerships.purge import purge_command, start_purge_when_due
+from partnerships.purge import purge_command, rounds_due_command, start_purge_when_due
 from partnerships.service import access_to, rounds_around
 from partnerships.views import bp as partnerships_bp
 from partnerships.vote_views import bp as vote_bp
@@ -130,13 +131,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(Exception, errors.handle_unexpected_error)
 
     for blueprint in (pages_bp, questionnaire_bp, reports_bp, accounts_bp, partnerships_bp, workshop_bp,
-                      partnership_data_bp, join_bp, paper_bp, departure_bp, vote_bp, api_bp):
+                      partnership_data_bp, join_bp, paper_bp, departure_bp, vote_bp, invitations_bp, api_bp):
         app.register_blueprint(blueprint)
     app.after_request(start_purge_when_due)
     # What follows a submission in other packages: the journey announces it and imports none of them.
     response_submitted.connect(prepare_submitted_pdf, sender=app)
 
     for command in (questionnaire_cli, demo_cli, score_command, report_command, users_cli, purge_command,
-                    worker_command, check_command):
+                    rounds_due_command, worker_command, check_command):
         app.cli.add_command(command)
     return app

@@ -81,6 +81,8 @@ DEFAULTS = {
     "APP_HOSTS": 1,
     "REDIS_KEY_PREFIX": "rupa:",
     "REPORT_QUEUE": "rupa-reports",
+    # Emails (invitations, reminders, account mail) go through this queue when Redis is configured.
+    "MAIL_QUEUE": "rupa-mail",
     # A PDF job still unfinished after this many seconds is stopped and reported as failed.
     "REPORT_JOB_TIMEOUT": 180,
     # A PDF job that no worker has started after this many seconds (no worker runs, or all are busy) is

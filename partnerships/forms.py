@@ -69,3 +69,19 @@ class ActionForm(FlaskForm):
     status = RadioField(_l("Status"), choices=_choices(tuple(ActionStatus)),
                         default=ActionStatus.PLANNED.value, validators=[InputRequired()])
     recommendation_id = HiddenField(_l("Recommendation"), validators=[Optional(), Length(max=80)])
+
+
+class InvitationForm(FlaskForm):
+    addresses = TextAreaField(
+        _l("Email addresses, one a line"),
+        description=_l("Optionally follow an address with a comma and its stakeholder group, for example "
+                       "“mayor@village.example, Rural public bodies”. Each address gets its own link."),
+        validators=[DataRequired(message=_l("Paste at least one email address.")), Length(max=100_000)])
+    lang = RadioField(_l("Language of the invitations"), validators=[InputRequired()])
+
+
+class ClosingDateForm(FlaskForm):
+    closes_on = DateField(_l("Closing date (optional)"),
+                          description=_l("The round closes itself after this day; those invited who have not "
+                                         "submitted get a reminder the day before."),
+                          validators=[Optional()])

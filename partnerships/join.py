@@ -3,7 +3,7 @@ no personal data: a stakeholder group, an optional organisation name, and a priv
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from authorisation.access import RespondentAccess, policy
 from database import db
 from extensions import count_failed_lookup, limiter
-from partnerships import service
+from partnerships import invitations, service
 from partnerships.forms import JoinCodeForm, JoinForm
 from partnerships.models import Round
 from partnerships.pages import group_report_page
@@ -67,6 +67,41 @@ def join_round(invite_token: str):
         except IntegrityError:  # the twin of this click made it first
             db.session.rollback()
         return redirect(url_for("questionnaire.welcome", token=token), 303)
+    return join_page(round_, form)
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_ROUND_RATE_LIMIT"], methods=["POST"])
+@policy("invitation")
+def invited(token: str):
+    """A personal invitation's link. Followed the first time, it asks the group (as the facilitator gave
+    it, if they did) and makes the respondent under the link's own token; followed again, it is their
+    resume link."""
+    if not looks_like_token(token):
+        count_failed_lookup()
+        abort(404)
+    if journey.respondent_exists(token):
+        return redirect(url_for("questionnaire.resume", token=token), 303)
+    invitation = invitations.invitation_by_token(token)
+    if invitation is None:
+        count_failed_lookup()
+        abort(404, description=_("This invitation is unknown: the round may have closed, or the link was not "
+                                 "copied whole. Ask your facilitator for a new link or code."))
+    round_ = db.session.get_one(Round, invitation.round_id)
+    if not round_.is_open:
+        return render_template("partnerships/closed.html", round=round_), 409
+    form = JoinForm(formdata=None, group=invitation.group) if request.method == "GET" else JoinForm()
+    if request.method == "POST" and form.validate():
+        try:
+            service.join_round(round_, form.group.data, form.organisation.data, str(get_locale()), token)
+            db.session.commit()
+        except IntegrityError:  # the twin of this click made it first
+            db.session.rollback()
+        return redirect(url_for("questionnaire.welcome", token=token), 303)
+    return join_page(round_, form)
+
+
+def join_page(round_: Round, form: JoinForm):
     questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
     lang = str(get_locale())
     group = questionnaire.items["respondent.group"]

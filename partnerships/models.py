@@ -73,6 +73,13 @@ class Round(Model):
     workshop_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The round closes itself once this day has passed (partnerships.invitations.run_due), and the
+    # invited who have not submitted get a reminder the day before (sent once: closing_reminder_at).
+    closes_on: Mapped[date | None]
+    closing_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the facilitator's pages were served from (behind the proxy) when invitations were last sent:
+    # the links of a reminder sent by the hourly check, outside any request, start with it.
+    link_base: Mapped[str | None] = mapped_column(String(300))
 
     partnership: Mapped[Partnership] = relationship(back_populates="rounds")
     assessment: Mapped[Assessment] = relationship(
@@ -80,6 +87,8 @@ class Round(Model):
 
     consensus: Mapped[list[Consensus]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     votes: Mapped[list[Vote]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    invitations: Mapped[list[Invitation]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                         order_by="Invitation.id")
     actions: Mapped[list[Action]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
                                                  order_by="Action.id")
 
@@ -176,6 +185,26 @@ class Ballot(Model):
     group: Mapped[str] = mapped_column(String(30))
     band: Mapped[str] = mapped_column(String(20))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Invitation(Model):
+    """One email address invited to an open round, with the stakeholder group the facilitator gave (if
+    any). Personal data: kept only while the round is open (closing deletes every row), never exported.
+    The personal link's token is derived from ``nonce`` and the app's secret, so that a reminder can carry
+    the same link while the database alone holds no working link; ``token_hash`` finds the respondent who
+    followed it."""
+
+    __table_args__ = (UniqueConstraint("round_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    group: Mapped[str | None] = mapped_column(String(30))
+    lang: Mapped[str] = mapped_column(String(5))
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CommentStatus(StrEnum):

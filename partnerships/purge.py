@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from accounts import audit
 from database import Model, UTCDateTime, db, rows_affected, utcnow
+from partnerships import invitations
 from partnerships.models import Action, Consensus, Round, bump_workshop_revisions
 from questionnaire.models import Answer, Assessment, Respondent
 from reports.service import forget_pdfs
@@ -98,6 +99,15 @@ def purge_command(days: int | None) -> None:
                f"{counts['self_assessments']} self-assessment(s) untouched for more than {days} days")
 
 
+@click.command("rounds-due")
+@with_appcontext
+def rounds_due_command() -> None:
+    """Close the rounds whose closing date has passed (their email addresses are deleted) and send the
+    reminders of the day before a closing date."""
+    counts = invitations.run_due(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"closed {counts['closed']} round(s); sent {counts['reminded']} reminder(s)")
+
+
 class ScheduledTask(Model):
     """When a daily task last ran, so that one process of all (on every host) runs it each day."""
 
@@ -149,8 +159,10 @@ _check_lock = threading.Lock()
 
 def start_purge_when_due(response: Response) -> Response:
     """After a request, at most once an hour per process: see in a thread of its own whether the day's
-    purge is due, and run it. Answers are deleted as the privacy note says without anyone scheduling
-    ``flask purge``. Not in tests (``TESTING``) nor where ``RUPA_PURGE_DAILY`` is false."""
+    purge is due, and run it, then close the rounds whose closing date has passed and send the day-before
+    reminders (partnerships.invitations.run_due). Answers are deleted as the privacy note says, and rounds
+    close on their date, without anyone scheduling ``flask purge``. Not in tests (``TESTING``) nor where
+    ``RUPA_PURGE_DAILY`` is false (then ``flask purge`` and ``flask rounds-due`` do it)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.testing or not app.config["PURGE_DAILY"]:
         return response
@@ -158,5 +170,11 @@ def start_purge_when_due(response: Response) -> Response:
         if time.monotonic() < _next_check[0]:
             return response
         _next_check[0] = time.monotonic() + 3600
-    threading.Thread(target=purge_if_due, args=(app,), name="rupa-purge", daemon=True).start()
+    threading.Thread(target=_hourly, args=(app,), name="rupa-purge", daemon=True).start()
     return response
+
+
+def _hourly(app: Flask) -> None:
+    """What the hourly check runs: the day's purge when due, then the rounds' closing dates and reminders."""
+    purge_if_due(app)
+    invitations.run_due(app)

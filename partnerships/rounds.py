@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from database import db, read_only
-from partnerships import workshop
+from partnerships import comments, workshop
 from partnerships.models import Round
 from questionnaire.content import Questionnaire
 from reports.service import StoredAnswers, score_stored
@@ -59,6 +59,9 @@ def workshop_extra(round_: Round, result: dict, weighting: str, lang: str,
         extra["votes"] = closed_votes
     if round_.actions:
         extra["actions"] = workshop.action_rows(round_)
+    said = comments.wall(round_, questionnaire_for(round_.assessment.questionnaire_version), lang, approved_only=True)
+    if said:
+        extra["comments"] = said
     if before is not None:
         extra["change"] = {"number": round_.number - 1, **workshop.change_since(
             score_stored(before, weighting=weighting, lang=lang), result)}

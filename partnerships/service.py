@@ -228,8 +228,12 @@ def open_round(partnership: Partnership, questionnaire_version: str) -> Round:
 
 
 def set_open(round_: Round, is_open: bool) -> None:
+    """Open or close a round. Closing deletes its invitations' email addresses: they are kept only while
+    the round is open (partnerships.invitations)."""
     round_.assessment.accepts_answers = is_open
     round_.closed_at = None if is_open else utcnow()
+    if not is_open:
+        round_.invitations.clear()
     db.session.flush()
 
 

@@ -34,19 +34,14 @@ from partnerships import service
 from partnerships.exporters import EXPORT_RULE, EXPORTERS
 from partnerships.forms import CoFacilitatorForm, PartnershipForm, RenameForm
 from partnerships.models import Membership, Role, Round
-from partnerships.pages import (
-    group_report_page,
-    requested_weighting,
-)
+from partnerships.pages import dashboard_page, group_report_page, requested_weighting
 from partnerships.rounds import (
     compared,
     enough_respondents,
-    invite_url,
     questionnaire_for,
     workshop_extra,
 )
 from questionnaire.forms import from_value, section_form_class
-from reports import labels
 from reports.downloads import download_name, pdf_download, requested_paper
 from reports.jobs import rendered_pdf
 from reports.service import (
@@ -202,15 +197,7 @@ def open_round(partnership_id: int, access: MemberAccess):
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>")
 @policy("member")
 def dashboard(partnership_id: int, number: int, access: RoundAccess):
-    partnership, round_ = access.partnership, access.round
-    invite = invite_url(round_)
-    return render_template(
-        "partnerships/dashboard.html", partnership=partnership, round=round_, invite_url=invite,
-        exporters=EXPORTERS.values(),
-        qr_svg=service.invitation_qr_svg(invite, "240", _("QR code of the invitation link")),
-        progress=service.progress(round_), group_names=labels.GROUPS,
-        join_url=url_for("join.enter_code", _external=True),
-    )
+    return dashboard_page(access)
 
 
 @bp.get("/p/<int:partnership_id>/rounds/<int:number>/progress.json")

@@ -17,11 +17,26 @@ from reports import labels
 from scoring.dimensions import DIMENSION_IDS, DIMENSIONS
 from typography import half_up
 
-STEPS = ("join", *DIMENSION_IDS, "end")
+STEPS = ("join", *DIMENSION_IDS, "comments", "end")
+# The comments step showing one approved comment alone: "comments:<review id>".
+SPOTLIGHT = "comments:"
+
+
+def shown_step(step: str) -> str:
+    """The step a stored projector position stands on (a spotlighted comment is on the comments step)."""
+    if step.startswith(SPOTLIGHT):
+        return "comments"
+    return step if step in STEPS else "join"
+
+
+def spotlight_of(step: str) -> int | None:
+    number = step[len(SPOTLIGHT):] if step.startswith(SPOTLIGHT) else ""
+    return int(number) if number.isdigit() and len(number) < 10 else None
 
 
 def neighbour_step(step: str, direction: int) -> str:
-    index = STEPS.index(step) if step in STEPS else 0
+    step = shown_step(step)
+    index = STEPS.index(step)
     return STEPS[max(0, min(len(STEPS) - 1, index + direction))]
 
 

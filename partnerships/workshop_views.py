@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from authorisation.access import RoundAccess, policy
 from database import db
-from partnerships import service, votes, workshop
+from partnerships import comments, service, votes, workshop
 from partnerships.forms import ActionForm, ConsensusForm
-from partnerships.models import Action, Consensus
+from partnerships.models import Action, CommentStatus, Consensus
 from partnerships.rounds import enough_respondents, invite_url
 from reports import labels
 from reports.service import StoredAnswers, score_stored
@@ -33,7 +33,7 @@ def round_result(round_, lang: str):
 def projector(partnership_id: int, number: int, access: RoundAccess):
     partnership, round_ = access.partnership, access.round
     lang = str(get_locale())
-    step = round_.workshop_step if round_.workshop_step in workshop.STEPS else "join"
+    step = workshop.shown_step(round_.workshop_step)
     document, result = round_result(round_, lang)
     context = {"partnership": partnership, "round": round_, "step": step, "steps": workshop.STEPS,
                "position": workshop.STEPS.index(step) + 1, "submitted": len(document["respondents"]),
@@ -50,6 +50,12 @@ def projector(partnership_id: int, number: int, access: RoundAccess):
                                                        consensus if consensus and consensus["agreed"] else None)
         context["vote"] = votes.tally(votes.vote_on(round_, step))
         context["join_url"] = url_for("join.enter_code", _external=True)
+    elif step == "comments":
+        questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
+        spotlight = workshop.spotlight_of(round_.workshop_step)
+        context["spotlight"] = (comments.approved_one(round_, spotlight, questionnaire, lang)
+                                if spotlight is not None else None)
+        context["wall"] = comments.wall(round_, questionnaire, lang, approved_only=True)
     elif step == "end":
         context["consensus"] = workshop.consensus_rows(round_, result)
     return render_template("partnerships/projector.html", **context)
@@ -99,6 +105,35 @@ def vote_action(partnership_id: int, number: int, dimension: str, action: str, a
         vote.revealed = action == "reveal"
     db.session.commit()
     return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
+
+
+@bp.route("/comments", methods=["GET", "POST"])
+@once
+@policy("member")
+def comments_wall(partnership_id: int, number: int, access: RoundAccess):
+    """The round's open answers, without names: the facilitator approves or hides each one, and can show
+    an approved one alone on the projector. Nothing unapproved is shown to the group."""
+    partnership, round_ = access.partnership, access.round
+    questionnaire = current_app.extensions["rupa.questionnaires"][round_.assessment.questionnaire_version]
+    if request.method == "POST":
+        decision, answer = request.form.get("decision"), request.form.get("answer", "")
+        if decision not in ("approve", "hide", "spotlight") or not answer.isdigit() or len(answer) > 10:
+            abort(400, description=_("Choose a comment and what to do with it."))
+        status = CommentStatus.HIDDEN if decision == "hide" else CommentStatus.APPROVED
+        reviewed = comments.review(round_, int(answer), status)
+        if reviewed is None:
+            abort(404, description=_("This comment is not one of the round's (any more)."))
+        if decision == "spotlight":
+            round_.workshop_step = f"{workshop.SPOTLIGHT}{reviewed.id}"
+        db.session.commit()
+        flash({"approve": _("The comment is approved: it can be shown to the group."),
+               "hide": _("The comment is hidden: it is shown nowhere."),
+               "spotlight": _("The comment is on the projector.")}[decision])
+        return redirect(url_for(".comments_wall", partnership_id=partnership.id, number=number,
+                                _anchor=f"comment-{answer}"), 303)
+    return render_template("partnerships/comments.html", partnership=partnership, round=round_,
+                           questions=comments.wall(round_, questionnaire, str(get_locale())),
+                           spotlight=workshop.spotlight_of(round_.workshop_step))
 
 
 CONSENSUS_FIELDS = ("agreed_band", "note", "dissent_group", "dissent_reason")

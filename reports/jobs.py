@@ -26,6 +26,7 @@ from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from accounts.mail import mail_queue
 from extensions import redis_client
 from questionnaire.models import Respondent
 from reports.pdf import ReportCache, render_pdf, static_path
@@ -61,9 +62,10 @@ def preparation_queue(connection=None) -> Queue:
 
 
 def worker_queues(connection) -> list[Queue]:
-    """The queues a PDF worker listens to, in order: an asked-for PDF is always taken before one prepared
-    ahead."""
-    return [Queue(current_app.config["REPORT_QUEUE"], connection=connection), preparation_queue(connection)]
+    """The queues a worker listens to, in order: an asked-for PDF is always taken first, then emails, then
+    the PDFs prepared ahead."""
+    return [Queue(current_app.config["REPORT_QUEUE"], connection=connection), mail_queue(connection),
+            preparation_queue(connection)]
 
 
 def _job_id(key: str) -> str:

@@ -250,7 +250,7 @@ def two_rounds(lang: str) -> tuple[dict, dict, dict]:
                                dissent_group="urban_public", dissent_reason="The city sees the board as balanced.")]
     actions = [SimpleNamespace(id=1, text="Joint council session on the bus network and its costs", owner="Chair",
                                due_on=date(2027, 3, 1), status="planned", recommendation_id=None, carried_from=None)]
-    round_ = SimpleNamespace(consensus=entries, actions=actions)
+    round_ = SimpleNamespace(consensus=entries, actions=actions, votes=[])
     extra = {"round": 2, "consensus": workshop.consensus_rows(round_, result), "actions": workshop.action_rows(round_),
              "change": {"number": 1, **workshop.change_since(previous, result)}}
     return now, result, extra
