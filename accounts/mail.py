@@ -70,8 +70,9 @@ def send_job(to: str, subject: str, body: str, html: str | None) -> None:
 
 
 def _queued(email: EmailMessage) -> bool:
-    """Hand the email to the queue when Redis is configured and a worker listens; whether it was."""
-    if not current_app.config["REDIS_URL"]:
+    """Hand the email to the queue when it goes to an SMTP server, Redis is configured and a worker listens;
+    whether it was. Files (development) and memory (tests) stay in the process that wrote the message."""
+    if not current_app.config["REDIS_URL"] or current_app.config["MAIL_BACKEND"] != "smtp":
         return False
     html = next((content for content, kind in getattr(email, "alternatives", ()) if kind == "text/html"), None)
     try:

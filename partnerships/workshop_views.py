@@ -86,23 +86,23 @@ def move(partnership_id: int, number: int, direction: str, access: RoundAccess):
     return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
 
 
-@bp.post("/votes/<dimension>/<any(open, close, reveal, hide):action>")
+@bp.post("/votes/<dimension>/<any(open, close, reveal, hide):change>")
 @once
 @policy("member")
-def vote_action(partnership_id: int, number: int, dimension: str, action: str, access: RoundAccess):
+def vote_action(partnership_id: int, number: int, dimension: str, change: str, access: RoundAccess):
     """Open, close, reveal or hide the room's vote on a dimension; back to the projector."""
     partnership, round_ = access.partnership, access.round
     if dimension not in DIMENSION_IDS:
         abort(404)
     vote = votes.vote_on(round_, dimension)
-    if action == "open":
+    if change == "open":
         votes.open_on(round_, dimension)
     elif vote is None:
         abort(409, description=_("No vote has been opened on this dimension."))
-    elif action == "close":
+    elif change == "close":
         votes.close(vote)
     else:
-        vote.revealed = action == "reveal"
+        vote.revealed = change == "reveal"
     db.session.commit()
     return redirect(url_for(".projector", partnership_id=partnership.id, number=number), 303)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from accounts import links as account_links
 from accounts.models import Facilitator
 from database import db, utcnow
-from partnerships import service
+from partnerships import service, votes
 from partnerships.models import Partnership, Round
 from questionnaire import journey
 from questionnaire.content import load_all
@@ -48,6 +48,7 @@ def build_site(live_server) -> Site:
         member, member_token = service.join_round(demo_round, "business", None, "en")
         member.status, member.submitted_at = "submitted", utcnow()
         _fresh, fresh_token = service.join_round(empty, "rural_public", None, "en")
+        votes.open_on(empty, "enabler.trust")  # the fresh respondent's pages show the room's open vote
         _alone, alone_token = journey.start_assessment(
             app.extensions["rupa.questionnaires"][app.config["QUESTIONNAIRE_VERSION"]], "en")
         db.session.commit()
@@ -122,6 +123,31 @@ def _projector_dimension(page, site):
         page.locator(".projector-nav form").last.locator("button").click()
 
 
+def _projector_vote(page, site):
+    _projector_dimension(page, site)
+    page.locator(".projector-vote form button").first.click()  # open the vote
+
+
+def _projector_comments(page, site):
+    page.goto(site.url + site.partnership + "/rounds/1/projector")
+    for _step in range(60):  # the comments step comes after every dimension
+        if page.locator("body").get_attribute("data-step") == "comments":
+            break
+        page.locator(".projector-nav form").last.locator("button").click()
+
+
+def _comments_reviewed(page, site):
+    page.goto(site.url + site.partnership + "/rounds/1/comments")
+    if page.locator(".comment button[value=approve]").count():
+        page.locator(".comment button[value=approve]").first.click()
+
+
+def _invitations_error(page, site):
+    page.goto(site.url + site.empty_round)
+    page.locator("#addresses").fill("not an address")
+    page.locator("#addresses").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+
+
 def _consensus_error(page, site):
     page.goto(site.url + site.partnership + "/rounds/1/consensus")
     page.locator(".consensus-row").first.locator("button[type=submit]").click()
@@ -182,6 +208,9 @@ STATES = [
     ("results", False, _goto(lambda s: s.individual_done), True),
     ("report", False, _goto(lambda s: s.individual_done + "/report"), True),
     ("group-results-published", False, _goto(lambda s: s.group_member + "/group"), True),
+    ("vote-open", False, _goto(lambda s: f"/r/{s.in_progress}/vote"), True),
+    ("vote-error", False, _post_empty(lambda s: f"/r/{s.in_progress}/vote"), True),
+    ("vote-none", False, _goto(lambda s: s.group_member + "/vote"), True),
     ("signin", False, _goto("/account/signin"), False),
     ("signin-error", False, _post_empty("/account/signin"), False),
     ("signup", False, _goto("/account/signup"), False),
@@ -203,6 +232,13 @@ STATES = [
     ("password", True, _goto("/account/password"), False),
     ("projector-join", True, _goto(lambda s: s.partnership + "/rounds/1/projector"), False),
     ("projector-dimension", True, _projector_dimension, False),
+    ("projector-vote", True, _projector_vote, False),
+    ("projector-comments", True, _projector_comments, False),
+    ("comments", True, _comments_reviewed, False),
+    ("rename", True, _goto(lambda s: s.partnership + "/name"), False),
+    ("rename-error", True, _post_empty(lambda s: s.partnership + "/name"), False),
+    ("dashboard-open-round", True, _goto(lambda s: s.empty_round), False),
+    ("dashboard-invitations-error", True, _invitations_error, False),
     ("projector-waiting", True, _goto(lambda s: s.empty_round + "/projector"), False),
     ("consensus", True, _goto(lambda s: s.partnership + "/rounds/1/consensus"), False),
     ("consensus-error", True, _consensus_error, False),

@@ -192,3 +192,58 @@ def test_workshop_walk_from_join_screen_to_action_plan_and_pdf(browser, live_ser
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
     assert "Quarterly rural-urban council meeting" in " ".join(text.split())
     context.close()
+
+
+def test_three_phones_vote_while_the_projector_counts(browser, live_server, screenshot):
+    """A vote in the room: the projector counts the votes as they arrive (its script polls a small JSON
+    endpoint), shows nothing of them until closed and revealed, then the distribution beside the band."""
+    from database import db
+    from partnerships import service
+    from partnerships.models import Round
+    from tests.browser.pages import build_site, sign_in
+
+    site = build_site(live_server)
+    with live_server.app.app_context():
+        round_ = db.session.execute(db.select(Round).where(Round.number == 1)).scalar_one()
+        tokens = [service.join_round(round_, group, None, "en")[1]
+                  for group in ("rural_public", "urban_public", "business")]
+        db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    projector = context.new_page()
+    sign_in(projector, site)
+    projector.goto(site.url + site.partnership + "/rounds/1/projector")
+    projector.get_by_role("button", name="Next").click()
+    expect(projector.get_by_role("heading", name="Awareness of interdependence")).to_be_visible()
+    projector.get_by_role("button", name="Open a vote: where do we stand?").click()
+    count = projector.locator("[data-vote-count]")
+    expect(count).to_have_text("0")
+
+    phones = []
+    for token, answer in zip(tokens, ("Concern", "Concern", "Developing"), strict=True):
+        phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        phone.goto(site.url + f"/r/{token}/welcome")
+        phone.get_by_role("link", name="A vote is open in the room: give your view now").click()
+        expect(phone.get_by_role("group", name="Where do we stand on Awareness of interdependence?")).to_be_visible()
+        phone.get_by_label(answer, exact=True).check()
+        phone.get_by_role("button", name="Vote").click()
+        expect(phone.get_by_text("Your vote is counted.")).to_be_visible()
+        phones.append(phone)
+    expect(count).to_have_text("3", timeout=10000)  # updated in place by the page's polling, no reload
+    assert projector.get_by_role("table", name=re.compile("How the room voted")).count() == 0
+    # A phone changes its mind while the vote is open: still three votes.
+    phones[2].get_by_label("Concern", exact=True).check()
+    phones[2].get_by_role("button", name="Change my vote").click()
+    expect(phones[2].get_by_text("Your vote is counted.")).to_be_visible()
+
+    projector.get_by_role("button", name="Close the vote").click()
+    expect(projector.get_by_text("The results are hidden until you reveal them.")).to_be_visible()
+    projector.get_by_role("button", name="Reveal the results").click()
+    table = projector.get_by_role("table", name="How the room voted (3 votes), beside the computed band")
+    expect(table).to_be_visible()
+    assert re.search(r"Concern\s*(\(computed\))?\s*3", table.inner_text())
+    # Three voters from three groups: no group is shown on its own.
+    assert "n=1" not in projector.locator(".projector-vote").inner_text()
+    screenshot(projector, "projector-vote-1280")
+    for phone in phones:
+        phone.context.close()
+    context.close()

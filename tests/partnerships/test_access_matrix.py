@@ -62,7 +62,7 @@ def world(app, full_round, signed_in):
               "token": full_round["tokens"][0],
               "invite_token": invite, "action_id": action_id, "respondent_id": respondent_id, "kind": "json",
               "action": "publish", "direction": "next", "section_id": "profile", "filename": "css/rupa.css",
-              "token_id": token_id, "dimension": "enabler.trust"}
+              "token_id": token_id, "dimension": "enabler.trust", "change": "open"}
     return {"roles": {"anonymous": app.test_client(), "outsider": signed_in("outsider@example.org"),
                       "co_facilitator": co, "owner": owner}, "values": values}
 
