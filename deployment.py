@@ -139,10 +139,11 @@ def watch_proxy_headers() -> None:
     app.extensions["rupa.proxy_warned"] = True
 
 
-# Resume links (/r/<token>), invitation links (/j/<token>) and the links emailed to facilitators (confirming
-# an account, choosing a new password) are secrets: whoever reads them answers as that respondent, joins
-# that round or takes over that account. Access logs and the development server's log write them as "…".
-SECRET_IN_PATH = re.compile(r"/(r|j|account/confirm|account/password/reset)/[A-Za-z0-9_.\-]{16,}")
+# Resume links (/r/<token>), invitation links (/j/<token>), personal email invitations (/i/<token>) and the
+# links emailed to facilitators (confirming an account, choosing a new password) are secrets: whoever reads
+# them answers as that respondent, joins that round or takes over that account. Access logs and the
+# development server's log write them as "…".
+SECRET_IN_PATH = re.compile(r"/(r|j|i|account/confirm|account/password/reset)/[A-Za-z0-9_.\-]{16,}")
 
 
 def redacted(text: str) -> str:

@@ -122,7 +122,8 @@ def queued_app(app, redis_url):
     from extensions import redis_client
 
     run = uuid.uuid4().hex[:12]
-    app.config.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"rupa-test-{run}:", REPORT_QUEUE=f"rupa-test-{run}")
+    app.config.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"rupa-test-{run}:", REPORT_QUEUE=f"rupa-test-{run}",
+                      MAIL_QUEUE=f"rupa-test-{run}-mail")
     with app.app_context():
         worker = listening_worker(app, run)
     yield app

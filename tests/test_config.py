@@ -68,3 +68,11 @@ def test_the_links_emailed_to_facilitators_are_redacted_in_the_logs():
     for path in (f"/account/confirm/{link}", f"/account/password/reset/{link}"):
         line = redacted(f'GET {path} HTTP/1.1" 303')
         assert link not in line and "/…" in line, line
+
+
+def test_personal_email_invitations_are_redacted_in_the_logs():
+    from deployment import redacted
+
+    token = "aPsae8LXVnF1b2EMSmuiAvIUdYgtqfKtvb2YTjf-f6k"
+    line = redacted(f'GET /i/{token} HTTP/1.1" 200')
+    assert token not in line and "/i/…" in line, line

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from accounts import mail
 
-LINK = re.compile(r"https?://[^/\s]+(/account/\S+)")
+LINK = re.compile(r"https?://[^/\s]+(/(?:account|i)/\S+)")  # an account link, or a personal invitation
 
 
 class Served(str):

@@ -193,3 +193,22 @@ def test_without_a_mail_server_the_dashboard_says_so(app, make_round):
     round_ = make_round()
     app.config["MAIL_BACKEND"] = "file"
     assert "No mail server is set (RUPA_MAIL_SERVER)" in round_["client"].get(round_["base"]).text
+
+
+def test_with_redis_the_invitations_go_through_the_queue(queued_app, make_round, listen):
+    """With Redis and a worker, the page only queues the messages; the worker sends them."""
+    from rq import SimpleWorker
+
+    from extensions import redis_client
+    from reports.jobs import worker_queues
+
+    round_ = make_round()
+    inbox = listen()
+    _invite(round_["client"], round_["base"], "a@example.org\nb@example.org")
+    mail.wait_until_sent()
+    with queued_app.app_context():
+        assert mail.mail_queue().count == 2 and inbox.messages == []
+        connection = redis_client()
+        SimpleWorker(worker_queues(connection), connection=connection).work(burst=True, with_scheduler=False)
+    assert sorted(m["X-Envelope-To"] for m in inbox.messages) == ["a@example.org", "b@example.org"]
+    assert all(m.get_body(("html",)) is not None for m in inbox.messages)

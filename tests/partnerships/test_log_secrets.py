@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import select
 
+from accounts import mail
 from accounts.models import Facilitator
 from database import db
 from tests.accounts.flows import emailed_link
@@ -39,6 +40,10 @@ def test_a_full_journey_leaves_no_secret_in_the_logs(app, caplog, full_round, re
     client.post("/account/signin", data={"email": "facilitator@example.org", "password": "wrong " + PASSWORD})
     client.post("/account/signin", data={"email": "facilitator@example.org", "password": PASSWORD})
     invite = re.search(r"/j/([A-Za-z0-9_-]{20,})", client.get(base).text).group(1)
+    client.post(f"{base}/invitations", data={"addresses": "guest@example.org, business", "lang": "en"})
+    mail.wait_until_sent()
+    personal = emailed_link(app, "guest@example.org", "Invitation")
+    app.test_client().post(personal, data={"group": "business", "organisation": ""})
     client.post("/account/password/forgot", data={"email": "facilitator@example.org"})
     reset = emailed_link(app, "facilitator@example.org", "password")
     confirm = emailed_link(app, "facilitator@example.org", "Confirm")
@@ -49,6 +54,6 @@ def test_a_full_journey_leaves_no_secret_in_the_logs(app, caplog, full_round, re
 
     logged = "\n".join(f"{record.name} {record.getMessage()} {record.exc_text or ''}" for record in caplog.records)
     assert caplog.records, "the journey logged nothing: the capture is not working"
-    for secret in (token, api_token, invite, PASSWORD, password_hash, OPEN_ANSWER, ORGANISATION,
+    for secret in (token, api_token, invite, personal.rsplit("/", 1)[1], "guest@example.org", PASSWORD, password_hash, OPEN_ANSWER, ORGANISATION,
                    reset.rsplit("/", 1)[1], confirm.rsplit("/", 1)[1], new_password):
         assert secret not in logged, secret[:12]
