@@ -54,6 +54,7 @@ def test_a_full_journey_leaves_no_secret_in_the_logs(app, caplog, full_round, re
 
     logged = "\n".join(f"{record.name} {record.getMessage()} {record.exc_text or ''}" for record in caplog.records)
     assert caplog.records, "the journey logged nothing: the capture is not working"
-    for secret in (token, api_token, invite, personal.rsplit("/", 1)[1], "guest@example.org", PASSWORD, password_hash, OPEN_ANSWER, ORGANISATION,
+    for secret in (token, api_token, invite, personal.rsplit("/", 1)[1], "guest@example.org",
+                   PASSWORD, password_hash, OPEN_ANSWER, ORGANISATION,
                    reset.rsplit("/", 1)[1], confirm.rsplit("/", 1)[1], new_password):
         assert secret not in logged, secret[:12]
