@@ -23,6 +23,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMessage, EmailMultiAlternatives
+from jinja2 import TemplateNotFound
 from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker
 
@@ -44,8 +45,11 @@ def message(to: str, name: str, lang: str, **context: Any) -> EmailMessage:
 
 
 def _has_html(name: str) -> bool:
-    loader = current_app.jinja_env.loader
-    return loader is not None and f"email/{name}.html" in loader.list_templates()
+    try:
+        current_app.jinja_env.get_template(f"email/{name}.html")
+    except TemplateNotFound:
+        return False
+    return True
 
 
 def _built(to: str, subject: str, body: str, html: str | None) -> EmailMessage:

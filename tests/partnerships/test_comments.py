@@ -70,6 +70,10 @@ def test_nothing_is_shown_until_approved(commented_round):
     alone = client.get(f"{base}/projector").text
     assert "projector-spotlight" in alone and "A shared land-use plan &lt;b&gt;now&lt;/b&gt;." in alone
     assert "The bus to the valley" not in alone
+    # The page's script reloads when the stored step differs from the page's: a spotlight must not loop.
+    shown_step = re.search(r'data-step="([^"]+)"', alone).group(1)
+    assert shown_step == client.get(f"{base}/projector.json").get_json()["step"]
+    assert shown_step.startswith("comments:")
     report = client.get(f"{base}/results").text
     chapter = report[report.index('id="said"'):report.index("</section>", report.index('id="said"'))]
     assert "The bus to the valley stops at six." in chapter and "land-use" in chapter
