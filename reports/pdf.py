@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import diskcache
-from flask import Flask, current_app
+from flask import Flask, after_this_request, current_app, has_request_context
 
 from database import owner_only
 
@@ -149,7 +149,7 @@ def render_document(html: str, static_folder: Path, stylesheet: str, fetcher: An
 
 _renders_lock = threading.Lock()
 _renders_running = 0  # renders of this process under way (threads of one process share the collector)
-_collector_was_enabled = True
+_collector_owed = False  # a render paused the collector, which is to be resumed once no render runs
 
 
 @contextlib.contextmanager
@@ -157,21 +157,48 @@ def collector_paused():
     """Python's cyclic garbage collector paused while a PDF is laid out and written, and resumed when the
     last render of the process ends. A render makes some hundred thousand short-lived boxes, and the
     collector, run every 700 new objects, went over them again and again: 15-18 % of the time of a render
-    (bench/README.md, session 11), for 20 MB more at the peak of a 50-respondent group report. What a
-    render leaves behind is collected afterwards, at the next run of the collector."""
-    global _renders_running, _collector_was_enabled
+    (bench/README.md, session 11), for 20 MB more at the peak of a 50-respondent group report.
+
+    What a render leaves behind is cyclic (boxes point to their parents), so resuming the collector
+    collects it at once: 0.1-0.14 s on the slower machine kind (bench/README.md, session 15). Within a
+    request, that happens once the response has been sent (``resume_after_response``), so nobody waits
+    for it; elsewhere (commands, the PDF worker), at once."""
+    global _renders_running, _collector_owed
     with _renders_lock:
-        if _renders_running == 0:
-            _collector_was_enabled = gc.isenabled()
+        if _renders_running == 0 and not _collector_owed and gc.isenabled():
             gc.disable()
+            _collector_owed = True
         _renders_running += 1
     try:
         yield
     finally:
         with _renders_lock:
             _renders_running -= 1
-            if _renders_running == 0 and _collector_was_enabled:
-                gc.enable()
+            idle = _renders_running == 0 and _collector_owed
+        if idle:
+            resume_after_response()
+
+
+def resume_collector() -> None:
+    """Resume the collector paused for renders, unless another render has started meanwhile."""
+    global _collector_owed
+    with _renders_lock:
+        if _renders_running == 0 and _collector_owed:
+            _collector_owed = False
+            gc.enable()
+
+
+def resume_after_response() -> None:
+    """Resume the collector once this request's response has been sent (the WSGI server closes it then),
+    or at once outside a request."""
+    if not has_request_context():
+        resume_collector()
+        return
+
+    @after_this_request
+    def later(response):
+        response.call_on_close(resume_collector)
+        return response
 
 
 def render_pdf(html: str, static_folder: Path, stylesheet: str) -> tuple[bytes, list[str]]:
