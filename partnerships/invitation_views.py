@@ -4,7 +4,7 @@ printable invitation for a notice board. The domain is partnerships.invitations.
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import force_locale, format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from authorisation.access import RoundAccess, policy
@@ -90,7 +90,8 @@ def closing_date(partnership_id: int, number: int, access: RoundAccess):
                 round_.closing_reminder_at = None  # a new date gets its own reminder
             round_.closes_on, round_.link_base = form.closes_on.data, request.url_root
             db.session.commit()
-            flash(_("The round closes itself after %(date)s.", date=form.closes_on.data) if form.closes_on.data
+            flash(_("The round closes itself after %(date)s.", date=format_date(form.closes_on.data, "long"))
+                  if form.closes_on.data
                   else _("The round has no closing date: close it by hand."))
             return redirect(url_for("partnerships.dashboard", partnership_id=partnership.id, number=number,
                                     _anchor="closing-title"), 303)

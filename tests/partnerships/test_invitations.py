@@ -172,7 +172,10 @@ def test_the_round_closes_itself_and_reminds_the_day_before(app, make_round, lis
     inbox = listen()
     client, base = round_["client"], round_["base"]
     closes = date.today() + timedelta(days=3)
-    assert client.post(f"{base}/closing-date", data={"closes_on": closes.isoformat()}).status_code == 303
+    saved = client.post(f"{base}/closing-date", data={"closes_on": closes.isoformat()})
+    assert saved.status_code == 303
+    assert f"The round closes itself after {closes.strftime('%B')} {closes.day}, {closes.year}." in \
+        client.get(saved.location).text
     assert client.post(f"{base}/closing-date", data={"closes_on": "2001-01-01"}).status_code == 400
     _invite(client, base, "late@example.org")
     mail.wait_until_sent()
